@@ -1,0 +1,301 @@
+"""Loading the whole data tree: files, documents, validated records and their indexes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import pydantic
+
+from smesa import models
+from smesa.loader import Document, LoadProblem, Path_, Position, load_file
+
+DATA_DIR = "data"
+REFERENCE_DIR = "reference"
+
+R = TypeVar("R", bound=pydantic.BaseModel)
+
+
+@dataclass(slots=True)
+class Source:
+    """A data file: its path relative to the repository root and its parsed document."""
+
+    path: str
+    doc: Document
+
+    @property
+    def stem(self) -> str:
+        return self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+    @property
+    def folder(self) -> str:
+        """The data folder directly under data/ (`cases` for data/cases/2025/x.yml)."""
+        parts = self.path.split("/")
+        return parts[1] if len(parts) > 2 else ""
+
+    def at(self, path: Path_) -> Position:
+        return self.doc.position(path)
+
+
+@dataclass(slots=True)
+class Entry(Generic[R]):
+    """A record that passed its model, with the file it came from."""
+
+    record: R
+    source: Source
+
+    @property
+    def id(self) -> str:
+        return self.record.id  # type: ignore[attr-defined]
+
+
+@dataclass(slots=True)
+class SchemaError:
+    source: Source
+    loc: Path_
+    error_type: str
+    message: str
+    fix: str
+
+
+@dataclass
+class Repository:
+    """Everything under data/, loaded once; rules read it and never change it."""
+
+    root: Path
+    today: dt.date
+    sources: list[Source] = field(default_factory=list)
+    load_problems: list[tuple[Source, LoadProblem]] = field(default_factory=list)
+    schema_errors: list[SchemaError] = field(default_factory=list)
+    misplaced: list[tuple[Source, str]] = field(default_factory=list)
+    entries: list[Entry[models.Record]] = field(default_factory=list)
+    reference: dict[str, Entry[Any]] = field(default_factory=dict)
+
+    # -- access --------------------------------------------------------------------
+
+    @property
+    def reference_ok(self) -> bool:
+        return all(name in self.reference for name in models.REFERENCE_MODELS)
+
+    def of(self, model: type[R]) -> list[Entry[R]]:
+        return self._by_folder.get(model.folder, [])  # type: ignore[attr-defined,return-value]
+
+    def index(self, model: type[R]) -> dict[str, Entry[R]]:
+        """Records of one kind by id (the first file wins when ids repeat)."""
+        return self._indexes.setdefault(
+            model.folder,  # type: ignore[attr-defined]
+            {entry.id: entry for entry in reversed(self.of(model))},
+        )
+
+    @cached_property
+    def _by_folder(self) -> dict[str, list[Entry[Any]]]:
+        grouped: dict[str, list[Entry[Any]]] = {}
+        for entry in self.entries:
+            grouped.setdefault(entry.record.folder, []).append(entry)
+        return grouped
+
+    @cached_property
+    def _indexes(self) -> dict[str, dict[str, Entry[Any]]]:
+        return {}
+
+    @cached_property
+    def economies(self) -> dict[str, models.Economy]:
+        if "economies" not in self.reference:
+            return {}
+        return {e.code: e for e in self.reference["economies"].record.economies}
+
+    @cached_property
+    def topics(self) -> dict[str, models.Topic]:
+        if "topics" not in self.reference:
+            return {}
+        return {t.id: t for t in self.reference["topics"].record.topics}
+
+    @property
+    def tor(self) -> models.Tor:
+        return self.reference["tor"].record
+
+    @cached_property
+    def term_end(self) -> dt.date:
+        """The end of the alliance's term, moved by any recorded SCE extension (ToR §7)."""
+        return max([self.tor.term.end, *(ext.until for ext in self.tor.extensions)])
+
+    def texts(self) -> Iterator[tuple[Source, Path_, str, str]]:
+        """Every bilingual text of every valid record: (source, path, language, text)."""
+        return iter(self._texts)
+
+    @cached_property
+    def _texts(self) -> list[tuple[Source, Path_, str, str]]:
+        found: list[tuple[Source, Path_, str, str]] = []
+        for entry in self.entries:
+            _collect_texts(entry.source.doc.data, (), entry.source, found)
+        return found
+
+
+def _collect_texts(
+    value: Any, path: Path_, source: Source, found: list[tuple[Source, Path_, str, str]]
+) -> None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if key in ("en", "zh") and isinstance(child, str):
+                found.append((source, (*path, key), key, child))
+            elif isinstance(child, dict | list):
+                _collect_texts(child, (*path, key), source, found)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            if isinstance(child, dict | list):
+                _collect_texts(child, (*path, index), source, found)
+
+
+def data_files(root: Path) -> list[str]:
+    """Every file under data/, as sorted repository-relative POSIX paths."""
+    found: list[str] = []
+    base = root / DATA_DIR
+    for folder, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel = Path(folder).relative_to(root).as_posix()
+        found.extend(f"{rel}/{name}" for name in filenames if not name.startswith("."))
+    return sorted(found)
+
+
+def load_repository(root: Path, today: dt.date | None = None) -> Repository:
+    """Read and validate every file under `root`/data/. Never raises for bad content."""
+    repo = Repository(root=root, today=today or dt.date.today())
+    for rel in data_files(root):
+        source = Source(rel, Document())
+        if not rel.endswith(".yml"):
+            repo.misplaced.append(
+                (source, "use the .yml extension" if rel.endswith(".yaml") else "")
+            )
+            continue
+        folder = source.folder
+        if folder == REFERENCE_DIR:
+            model: type[pydantic.BaseModel] | None = models.REFERENCE_MODELS.get(source.stem)
+        else:
+            model = models.BY_FOLDER.get(folder)
+        if model is None:
+            repo.misplaced.append((source, ""))
+            continue
+        source.doc = load_file(root / rel)
+        repo.sources.append(source)
+        repo.load_problems.extend((source, problem) for problem in source.doc.problems)
+        if source.doc.data is None:
+            continue
+        record = _validate(repo, source, model)
+        if record is None:
+            continue
+        if folder == REFERENCE_DIR:
+            repo.reference[source.stem] = Entry(record, source)
+        else:
+            repo.entries.append(Entry(record, source))
+    return repo
+
+
+def _validate(
+    repo: Repository, source: Source, model: type[pydantic.BaseModel]
+) -> pydantic.BaseModel | None:
+    try:
+        return model.model_validate(source.doc.data)
+    except pydantic.ValidationError as error:
+        seen: set[Path_] = set()
+        for detail in error.errors(include_url=False):
+            loc = _data_loc(source.doc, detail["loc"], detail["type"])
+            if loc in seen:
+                continue  # one message per spot: unions report once per alternative
+            seen.add(loc)
+            message, fix = describe_error(model, detail, loc)
+            repo.schema_errors.append(SchemaError(source, loc, detail["type"], message, fix))
+        return None
+
+
+def _data_loc(doc: Document, loc: tuple[Any, ...], error_type: str) -> Path_:
+    """Trim pydantic's location to keys that exist in the data (drop union member names)."""
+    path: Path_ = tuple(loc)
+    if error_type in ("missing", "extra_forbidden"):
+        return path
+    while path and path not in doc.values:
+        path = path[:-1]
+    return path
+
+
+def dotted(path: Path_) -> str:
+    """`('results', 0, 'value')` -> `results[0].value`: how a contributor finds the spot."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(file)"
+
+
+_TYPE_WORDS = {
+    "string_type": ("must be text", "quote the value"),
+    "int_type": ("must be a whole number", "write digits without quotes, e.g. 2025"),
+    "int_from_float": ("must be a whole number", "drop the decimals"),
+    "float_type": ("must be a number", "write digits without quotes"),
+    "bool_type": ("must be true or false", "write true or false (lower case, no quotes)"),
+    "date_type": ("must be a date", "write YYYY-MM-DD without quotes"),
+    "list_type": ("must be a list", "write one '- item' per line"),
+    "model_type": ("must be a mapping of keys to values", "indent its keys below it"),
+    "dict_type": ("must be a mapping of keys to values", "indent its keys below it"),
+    "string_pattern_mismatch": ("has the wrong form", ""),
+    "too_short": ("is too short or empty", "add at least one item"),
+    "string_too_short": ("must not be empty", "write a value"),
+    "string_too_long": ("is too long", "shorten it"),
+    "greater_than_equal": ("is too small", ""),
+}
+
+
+def describe_error(model: type[pydantic.BaseModel], detail: Any, loc: Path_) -> tuple[str, str]:
+    """A contributor-facing message and fix for one pydantic error."""
+    where = dotted(loc)
+    kind = detail["type"]
+    if kind == "missing":
+        return f"{where} is required", f"add '{loc[-1]}:' with a value (see schema/)"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
+        return f"unknown key {where!r}", hint
+    if kind == "literal_error":
+        return (
+            f"{where} must be one of {detail['ctx']['expected']}: {detail['input']!r}",
+            "use one of the listed values",
+        )
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{where} has the wrong form: {detail['input']!r}",
+            f"it must match {detail['ctx']['pattern']}",
+        )
+    words, fix = _TYPE_WORDS.get(kind, (detail["msg"].lower(), ""))
+    value = detail.get("input")
+    shown = f": {value!r}" if not isinstance(value, dict | list) else ""
+    return f"{where} {words}{shown}", fix or "see schema/ for the expected form"
+
+
+def _allowed_keys(model: type[pydantic.BaseModel], path: Path_) -> list[str]:
+    """Field names of the (sub)model at `path`, for 'did you mean' hints."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field_info = getattr(current, "model_fields", {}).get(part)
+        if field_info is None:
+            return []
+        current = _model_in(field_info.annotation)
+        if current is None:
+            return []
+    return sorted(getattr(current, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

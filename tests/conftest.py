@@ -1,0 +1,190 @@
+"""Shared fixtures: small real repositories written to disk, checked by the real engine."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from smesa.engine import run_rules
+from smesa.findings import Finding
+from smesa.repository import load_repository
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2026, 11, 26)
+
+APPROVAL = {"date": dt.date(2025, 5, 20), "ref": "2025/SMEWG60/011"}
+
+
+def text(en: str, zh: str) -> dict[str, str]:
+    return {"en": en, "zh": zh}
+
+
+def baseline() -> dict[str, dict[str, Any]]:
+    """A minimal repository that meets every rule for 2025 (checked as of TODAY)."""
+    member = {
+        "id": "alpha",
+        "sample": True,
+        "name": text("Alpha SME Centre", "阿尔法中小企业中心"),
+        "economy": "PRC",
+        "type": "sme-service-centre",
+        "joined": dt.date(2003, 11, 1),
+        "founding_member": True,
+        "head": {"name": text("Li Ming", "李明")},
+    }
+    beta = {
+        **copy.deepcopy(member),
+        "id": "beta",
+        "name": text("Beta Business Network", "贝塔商业网络"),
+        "economy": "CT",
+        "joined": dt.date(2015, 4, 1),
+        "founding_member": False,
+        "head": {"name": text("Chen Hua", "陈华")},
+    }
+    return {
+        "data/members/alpha.yml": member,
+        "data/members/beta.yml": beta,
+        "data/cases/2025/alpha-finance.yml": {
+            "id": "alpha-finance",
+            "sample": True,
+            "year": 2025,
+            "member": "alpha",
+            "topics": ["access-to-finance"],
+            "status": "published",
+            "published": dt.date(2025, 6, 1),
+            "approval": {"smewg": dict(APPROVAL)},
+            "title": text("Faster loans for small firms", "为小企业提供更快贷款"),
+            "summary": text("Loan approval cut from 21 to 6 days.", "贷款审批从21天缩短至6天。"),
+            "body": text("## Service\n\nA one-stop loan desk.", "## 服务\n\n一站式贷款窗口。"),
+        },
+        "data/meetings/plenary-2025.yml": {
+            "id": "plenary-2025",
+            "sample": True,
+            "status": "published",
+            "type": "plenary",
+            "title": text("Annual plenary 2025", "2025年度全体会议"),
+            "date": dt.date(2025, 9, 16),
+            "mode": "hybrid",
+            "place": text("Ningbo, China", "中国宁波"),
+            "attendees": ["alpha", "beta"],
+            "decisions": [
+                {
+                    "kind": "election",
+                    "text": text("Presidium elected.", "选举产生主席团。"),
+                    "presidium": "presidium-2025-2028",
+                },
+                {
+                    "kind": "advisor-appointment",
+                    "text": text("Advisor appointed.", "聘请顾问。"),
+                },
+            ],
+        },
+        "data/presidium/presidium-2025-2028.yml": {
+            "id": "presidium-2025-2028",
+            "sample": True,
+            "start": dt.date(2025, 9, 16),
+            "end": dt.date(2028, 9, 15),
+            "chair": "alpha",
+            "vice_chairs": ["beta"],
+            "members": ["alpha", "beta"],
+            "elected_at": "plenary-2025",
+            "advisors": [
+                {
+                    "name": text("Wang Fang", "王芳"),
+                    "appointed_at": "plenary-2025",
+                    "since": dt.date(2025, 9, 16),
+                }
+            ],
+        },
+        "data/proposals/recommendations-2025.yml": {
+            "id": "recommendations-2025",
+            "sample": True,
+            "status": "submitted",
+            "year": 2025,
+            "title": text("Recommendations 2025", "2025年建议书"),
+            "summary": text("Three issues.", "三个问题。"),
+            "target_meeting": "SMEWG61",
+            "submitted": dt.date(2025, 8, 1),
+            "issues": [
+                {
+                    "title": text("Receivables", "账款"),
+                    "text": text("Late payment hurts SMEs.", "拖欠账款影响中小企业。"),
+                    "economies": ["PRC"],
+                    "topics": ["access-to-finance"],
+                }
+            ],
+        },
+        "data/reports/annual-report-2025.yml": {
+            "id": "annual-report-2025",
+            "sample": True,
+            "status": "published",
+            "year": 2025,
+            "title": text("Annual report 2025", "2025年度报告"),
+            "summary": text("The year in brief.", "年度概要。"),
+            "body": text("## 2025\n\nWork done.", "## 2025年\n\n工作。"),
+            "target_meeting": "SMEWG61",
+            "submitted": dt.date(2025, 8, 20),
+            "published": dt.date(2025, 10, 1),
+            "approval": {"smewg": {"date": dt.date(2025, 8, 25), "ref": "2025/SMEWG61/004"}},
+        },
+    }
+
+
+class RepoFactory:
+    """Writes a repository to disk: the real reference data plus the given records."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.count = 0
+
+    def __call__(
+        self,
+        records: dict[str, Any] | None = None,
+        *,
+        changes: dict[str, Any] | None = None,
+        raw: dict[str, bytes | str] | None = None,
+    ) -> Path:
+        """`records` replaces the baseline; `changes` updates it (None deletes a file);
+        `raw` writes files byte for byte."""
+        self.count += 1
+        root = self.base / f"repo{self.count}"
+        shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
+        files = baseline() if records is None else records
+        for path, value in (changes or {}).items():
+            if value is None:
+                files.pop(path, None)
+            else:
+                files[path] = value
+        for path, value in files.items():
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(yaml.safe_dump(value, allow_unicode=True, sort_keys=False), "utf-8")
+        for path, content in (raw or {}).items():
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return root
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> RepoFactory:
+    return RepoFactory(tmp_path)
+
+
+def check(root: Path, today: dt.date = TODAY) -> list[Finding]:
+    return run_rules(load_repository(root, today))
+
+
+@pytest.fixture
+def findings_of() -> Callable[..., list[Finding]]:
+    return check
+
+
+def rules_hit(findings: list[Finding]) -> list[str]:
+    return sorted({f.rule for f in findings})
