@@ -88,10 +88,10 @@ class Repository:
 
     def index(self, model: type[R]) -> dict[str, Entry[R]]:
         """Records of one kind by id (the first file wins when ids repeat)."""
-        return self._indexes.setdefault(
-            model.folder,  # type: ignore[attr-defined]
-            {entry.id: entry for entry in reversed(self.of(model))},
-        )
+        folder = model.folder  # type: ignore[attr-defined]
+        if folder not in self._indexes:
+            self._indexes[folder] = {entry.id: entry for entry in reversed(self.of(model))}
+        return self._indexes[folder]
 
     @cached_property
     def _by_folder(self) -> dict[str, list[Entry[Any]]]:

@@ -1,0 +1,33 @@
+"""MkDocs hooks wiring the bilingual site build to ``smesa.site`` (logic and reasons live there).
+
+mkdocs-static-i18n re-runs every event below once per extra language.
+"""
+
+from mkdocs.plugins import event_priority
+
+from smesa.site import alternates, i18n, notfound, postbuild
+
+_not_found_pages = notfound.NotFoundPages()
+
+
+def on_page_context(context, page, config, nav):
+    # Default priority: runs after static-i18n (50) has set this page's alternates.
+    alternates.page_alternates(config)
+    return context
+
+
+def on_template_context(context, template_name, config):
+    if template_name == notfound.TEMPLATE_NAME:
+        alternates.language_root_alternates(config)
+    return context
+
+
+def on_post_template(output_content, template_name, config):
+    return _not_found_pages.post_template(output_content, template_name, config)
+
+
+# Below static-i18n's -100: in the outer build this runs after every language is built.
+@event_priority(-110)
+def on_post_build(config):
+    if i18n.whole_site_built(config):
+        postbuild.finish_site(config)
