@@ -43,6 +43,8 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _ALLOWED_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _DATE, _SEQ, _MAP})
 
+_EXACT = {"": _NULL, "~": _NULL, "null": _NULL, "true": _BOOL, "false": _BOOL}
+_NUMERIC_START = frozenset("0123456789+-")
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -67,7 +69,8 @@ class Document:
     values: dict[Path_, Position] = field(default_factory=dict)
     keys: dict[Path_, Position] = field(default_factory=dict)
     problems: list[LoadProblem] = field(default_factory=list)
-    styles: dict[Path_, str] = field(default_factory=dict)  # of multi-line strings
+    styles: dict[Path_, str] = field(default_factory=dict)  # of quoted and block strings
+    texts: list[tuple[Path_, str, str]] = field(default_factory=list)  # (path, en|zh, text)
     raw: bytes = b""
 
     def position(self, path: Path_) -> Position:
@@ -94,7 +97,7 @@ class Document:
         in_line = offset - (text.rfind("\n", 0, offset) + 1)
         source_lines = self.raw.decode("utf-8", "replace").splitlines()
         target = line + line_index  # the block's text starts on the line after `|`
-        if target >= len(source_lines) + 1:
+        if target >= len(source_lines):
             return line, column
         source = source_lines[target]
         indent = len(source) - len(source.lstrip(" "))
@@ -112,10 +115,11 @@ class _Composer(CParser):
         if kind is ScalarNode:
             if not implicit[0]:
                 return _STR
-            if value in ("", "~", "null"):
-                return _NULL
-            if value in ("true", "false"):
-                return _BOOL
+            exact = _EXACT.get(value)  # type: ignore[arg-type]
+            if exact is not None:
+                return exact
+            if value[:1] not in _NUMERIC_START:  # type: ignore[index]
+                return _STR  # most scalars are text: no regular expression for them
             if _INT_RE.fullmatch(value):
                 return _INT
             if _FLOAT_RE.fullmatch(value):
@@ -210,7 +214,9 @@ class _Builder:
                 )
                 continue
             keys[child] = (key_mark.line + 1, key_mark.column + 1)
-            result[key] = self.build(value_node, child)
+            value = result[key] = self.build(value_node, child)
+            if (key == "en" or key == "zh") and type(value) is str:
+                self.doc.texts.append((child, key, value))
         return result
 
 
