@@ -45,6 +45,7 @@ _ALLOWED_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _DATE, _SEQ, _MAP})
 
 _EXACT = {"": _NULL, "~": _NULL, "null": _NULL, "true": _BOOL, "false": _BOOL}
 _NUMERIC_START = frozenset("0123456789+-")
+_TEXT_KEYS = frozenset(("en", "zh"))
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -215,7 +216,7 @@ class _Builder:
                 continue
             keys[child] = (key_mark.line + 1, key_mark.column + 1)
             value = result[key] = self.build(value_node, child)
-            if (key == "en" or key == "zh") and type(value) is str:
+            if key in _TEXT_KEYS and type(value) is str:
                 self.doc.texts.append((child, key, value))
         return result
 
