@@ -27,6 +27,12 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from None
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of 1 or more: {value!r}")
+    return int(value)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smesa", description="APEC SME Service Alliance content tools."
@@ -41,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
     check.add_argument(
         "--today", type=_date, default=None, help="date to check against (default: today)"
+    )
+    check.add_argument(
+        "--jobs", type=_positive, default=None, help="processes for parsing (default: cores)"
     )
 
     schema = sub.add_parser("schema", help="write the JSON Schemas to schema/")
@@ -75,7 +84,7 @@ def _check(args: argparse.Namespace) -> int:
     if not (root / DATA_DIR).is_dir():
         raise UsageError(f"no {DATA_DIR}/ folder in {root.resolve()}: run from the repository root")
     wanted = _relative(root, args.files)
-    repo = load_repository(root, args.today)
+    repo = load_repository(root, args.today, jobs=args.jobs)
     findings = run_rules(repo)
     files = len(repo.sources) + len(repo.misplaced)
     if wanted:

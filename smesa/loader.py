@@ -64,7 +64,12 @@ class LoadProblem:
 
 @dataclass(slots=True)
 class Document:
-    """One YAML file: its data and the position of every value and key in it."""
+    """One YAML file: its data and the position of every value and key in it.
+
+    Positions are taken on demand: most files have no finding, and recording a position
+    for each of their values would cost a sixth of the loading time. The first question
+    about a position parses the file's bytes again, this time keeping them.
+    """
 
     data: Any = None
     values: dict[Path_, Position] = field(default_factory=dict)
@@ -73,9 +78,19 @@ class Document:
     styles: dict[Path_, str] = field(default_factory=dict)  # of quoted and block strings
     texts: list[tuple[Path_, str, str]] = field(default_factory=list)  # (path, en|zh, text)
     raw: bytes = b""
+    located: bool = True
+
+    def locate(self) -> None:
+        """Fill in the positions of values and keys, if the loader did not keep them."""
+        if self.located:
+            return
+        self.located = True
+        fresh = load_bytes(self.raw, locate=True)
+        self.values, self.keys, self.styles = fresh.values, fresh.keys, fresh.styles
 
     def position(self, path: Path_) -> Position:
         """Where the value at `path` is, or its nearest enclosing value when it is absent."""
+        self.locate()
         for end in range(len(path), -1, -1):
             found = self.values.get(path[:end])
             if found is not None:
@@ -88,7 +103,7 @@ class Document:
         Exact for single-line scalars and literal blocks (`|`), the usual forms of our
         texts; for other multi-line forms it falls back to where the value starts.
         """
-        line, column = self.position(path)
+        line, column = self.position(path)  # locates
         style = self.styles.get(path)
         if "\n" not in text:
             return line, column + offset + (1 if style in ("'", '"') else 0)
@@ -106,6 +121,7 @@ class Document:
 
     def key_position(self, path: Path_) -> Position:
         """Where the key of `path` is written (for unknown or duplicate keys)."""
+        self.locate()
         return self.keys.get(path) or self.position(path)
 
 
@@ -151,11 +167,16 @@ def _line_col_at_byte(raw: bytes, offset: int) -> Position:
     return line, len(raw[start:offset].decode("utf-8", "replace")) + 1
 
 
-class _Builder:
-    __slots__ = ("doc", "seen")
+class _Relocate(Exception):
+    """Internal: a problem needs the positions this pass does not keep; start again."""
 
-    def __init__(self, doc: Document) -> None:
+
+class _Builder:
+    __slots__ = ("doc", "locate", "seen")
+
+    def __init__(self, doc: Document, locate: bool) -> None:
         self.doc = doc
+        self.locate = locate
         self.seen: set[int] = set()
 
     def build(self, node: Any, path: Path_) -> Any:
@@ -168,8 +189,9 @@ class _Builder:
                 )
             )
         self.seen.add(id(node))
-        mark = node.start_mark
-        self.doc.values[path] = (mark.line + 1, mark.column + 1)
+        if self.locate:
+            mark = node.start_mark
+            self.doc.values[path] = (mark.line + 1, mark.column + 1)
         if len(path) > MAX_DEPTH:
             raise _Invalid(
                 _problem(node, f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure")
@@ -184,7 +206,7 @@ class _Builder:
                 )
             )
         if isinstance(node, ScalarNode):
-            if node.style:
+            if node.style and self.locate:
                 self.doc.styles[path] = node.style
             return _scalar(node, tag)
         if isinstance(node, SequenceNode):
@@ -201,9 +223,11 @@ class _Builder:
                     _problem(key_node, "a key must be plain text", "write the key as a word")
                 )
             key = key_node.value
-            key_mark = key_node.start_mark
             child = (*path, key)
             if key in result:
+                if not self.locate:
+                    raise _Relocate  # the message names the line of the first key
+                key_mark = key_node.start_mark
                 first = keys[child]
                 self.doc.problems.append(
                     LoadProblem(
@@ -214,7 +238,9 @@ class _Builder:
                     )
                 )
                 continue
-            keys[child] = (key_mark.line + 1, key_mark.column + 1)
+            if self.locate:
+                key_mark = key_node.start_mark
+                keys[child] = (key_mark.line + 1, key_mark.column + 1)
             value = result[key] = self.build(value_node, child)
             if key in _TEXT_KEYS and type(value) is str:
                 self.doc.texts.append((child, key, value))
@@ -254,11 +280,14 @@ def _scalar(node: ScalarNode, tag: str) -> Any:
     )
 
 
-def load_bytes(raw: bytes) -> Document:
-    """Parse one YAML document held in `raw`; problems are returned, never raised."""
+def load_bytes(raw: bytes, *, locate: bool = True) -> Document:
+    """Parse one YAML document held in `raw`; problems are returned, never raised.
+
+    With `locate=False` positions are recorded later, on the first question about one.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    doc = Document(raw=raw)
+    doc = Document(raw=raw, located=locate)
     if len(raw) > MAX_FILE_BYTES:
         doc.problems.append(
             LoadProblem(
@@ -296,7 +325,9 @@ def load_bytes(raw: bytes) -> Document:
                 LoadProblem(1, 1, "file is empty", "write the record as a YAML mapping")
             )
             return doc
-        doc.data = _Builder(doc).build(node, ())
+        doc.data = _Builder(doc, locate).build(node, ())
+    except _Relocate:
+        return load_bytes(raw, locate=True)
     except _Invalid as invalid:
         doc.problems.append(invalid.problem)
         doc.data = None
@@ -331,7 +362,7 @@ def _syntax_hint(problem: str) -> str:
     return "check indentation and quoting near this spot"
 
 
-def load_file(path: Path) -> Document:
+def load_file(path: Path, *, locate: bool = True) -> Document:
     """Read and parse a file; an unreadable file is a problem, not an exception."""
     try:
         size = path.stat().st_size
@@ -349,4 +380,4 @@ def load_file(path: Path) -> Document:
         raw = path.read_bytes()
     except OSError as error:
         return Document(problems=[LoadProblem(1, 1, f"cannot read file: {error.strerror}", "")])
-    return load_bytes(raw)
+    return load_bytes(raw, locate=locate)

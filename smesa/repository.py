@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import gc
+import multiprocessing
 import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -145,8 +147,21 @@ def data_files(root: Path) -> list[str]:
     return sorted(found)
 
 
-def load_repository(root: Path, today: dt.date | None = None) -> Repository:
-    """Read and validate every file under `root`/data/. Never raises for bad content."""
+def default_jobs() -> int:
+    """The processes loading may use: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def load_repository(
+    root: Path, today: dt.date | None = None, *, jobs: int | None = None
+) -> Repository:
+    """Read and validate every file under `root`/data/. Never raises for bad content.
+
+    Large repositories are parsed by `jobs` processes (default: one per core).
+    """
     repo = Repository(root=root, today=today or dt.date.today())
     # Loading allocates millions of small objects and frees none: the cyclic garbage
     # collector would only rescan them again and again (a third of the load time). Once
@@ -154,7 +169,7 @@ def load_repository(root: Path, today: dt.date | None = None) -> Repository:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _load_files(repo, root)
+        _load_files(repo, root, default_jobs() if jobs is None else jobs)
     finally:
         gc.freeze()
         if collecting:
@@ -162,7 +177,8 @@ def load_repository(root: Path, today: dt.date | None = None) -> Repository:
     return repo
 
 
-def _load_files(repo: Repository, root: Path) -> None:
+def _load_files(repo: Repository, root: Path, jobs: int) -> None:
+    planned: list[tuple[Source, type[pydantic.BaseModel]]] = []
     for rel in data_files(root):
         source = Source(rel, Document())
         if not rel.endswith(".yml"):
@@ -178,7 +194,11 @@ def _load_files(repo: Repository, root: Path) -> None:
         if model is None:
             repo.misplaced.append((source, ""))
             continue
-        source.doc = load_file(root / rel)
+        planned.append((source, model))
+    documents = _parse(root, [source.path for source, _ in planned], jobs)
+    for (source, model), document in zip(planned, documents, strict=True):
+        source.doc = document
+        folder = source.folder
         repo.sources.append(source)
         repo.load_problems.extend((source, problem) for problem in source.doc.problems)
         if source.doc.data is None:
@@ -190,6 +210,30 @@ def _load_files(repo: Repository, root: Path) -> None:
             repo.reference[source.stem] = Entry(record, source)
         else:
             repo.entries.append(Entry(record, source))
+
+
+PARALLEL_MIN_FILES = 500  # below this, starting processes costs more than it saves
+
+
+def _parse(root: Path, paths: list[str], jobs: int) -> list[Document]:
+    """Parse files, in `jobs` processes when there are enough of them.
+
+    Positions are left for later (see `Document`): they are needed only where a rule
+    finds something, and not shipping them between processes halves the transfer.
+    """
+    jobs = min(jobs, len(paths) // (PARALLEL_MIN_FILES // 2) or 1)
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _parse_chunk(root, paths)
+    size = -(-len(paths) // jobs)
+    chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
+    context = multiprocessing.get_context("fork")  # the children share the loaded code
+    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+        parts = pool.map(_parse_chunk, [root] * len(chunks), chunks)
+        return [document for part in parts for document in part]
+
+
+def _parse_chunk(root: Path, paths: list[str]) -> list[Document]:
+    return [load_file(root / path, locate=False) for path in paths]
 
 
 def _validate(
@@ -212,6 +256,7 @@ def _validate(
 def _data_loc(doc: Document, loc: tuple[Any, ...], error_type: str) -> Path_:
     """Trim pydantic's location to keys that exist in the data (drop union member names)."""
     path: Path_ = tuple(loc)
+    doc.locate()
     if error_type in ("missing", "extra_forbidden"):
         return path
     while path and path not in doc.values:
