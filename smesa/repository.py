@@ -96,6 +96,17 @@ class Repository:
             self._indexes[folder] = {entry.id: entry for entry in reversed(self.of(model))}
         return self._indexes[folder]
 
+    def known_ids(self, model: type[R]) -> set[str]:
+        """Ids of every file of a kind, valid or not: a reference to a record that failed
+        its model is that record's problem, not the referrer's."""
+        folder = model.folder  # type: ignore[attr-defined]
+        known = set(self.index(model))
+        for source in self.sources:
+            if source.folder == folder:
+                raw_id = source.doc.data.get("id") if isinstance(source.doc.data, dict) else None
+                known.add(raw_id if isinstance(raw_id, str) else source.stem)
+        return known
+
     @cached_property
     def _by_folder(self) -> dict[str, list[Entry[Any]]]:
         grouped: dict[str, list[Entry[Any]]] = {}

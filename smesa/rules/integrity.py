@@ -188,6 +188,7 @@ def reference_resolves(repo: Repository) -> Iterator[Hit]:
 
     Topics come from data/reference/topics.yml; the others are files under data/.
     """
+    known = {model: repo.known_ids(model) for model in models.RECORD_MODELS}
     for entry, path, ref, kind in _references(repo):
         if kind == "topic":
             if ref not in repo.topics:
@@ -197,7 +198,7 @@ def reference_resolves(repo: Repository) -> Iterator[Hit]:
                     f"{dotted(path)} names an unknown topic: {ref!r}",
                     "use an id from data/reference/topics.yml: " + ", ".join(sorted(repo.topics)),
                 )
-        elif ref not in repo.index(kind):  # type: ignore[arg-type]
+        elif ref not in known[kind]:  # type: ignore[index]
             yield Hit(
                 entry,
                 path,
