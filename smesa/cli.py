@@ -49,6 +49,17 @@ def _parser() -> argparse.ArgumentParser:
         "--today", type=_date, default=None, help="date to check against (default: today)"
     )
     check.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="annotate (github format) only lines changed since the merge base with REF",
+    )
+    check.add_argument(
+        "--summary",
+        type=Path,
+        metavar="FILE",
+        help="also append the full report as Markdown to FILE (e.g. $GITHUB_STEP_SUMMARY)",
+    )
+    check.add_argument(
         "--jobs", type=_positive, default=None, help="processes for parsing (default: cores)"
     )
 
@@ -58,6 +69,14 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("rules", help="list the rules with their ids and ToR clauses")
+
+    build = sub.add_parser(
+        "build", help="validate, build the site and publish it as site/ (atomically)"
+    )
+    build.add_argument(
+        "--today", type=_date, default=None, help="date to check against (default: today)"
+    )
+    build.add_argument("--verbose", action="store_true", help="show MkDocs' progress")
     return parser
 
 
@@ -75,9 +94,21 @@ def _relative(root: Path, files: Sequence[Path]) -> set[str]:
     return wanted
 
 
+def changed_lines(root: Path, ref: str) -> frozenset[tuple[str, int]]:
+    """(path, line) of every line added or changed since the merge base with `ref`."""
+    from smesa.gitdiff import ChangedLinesError
+    from smesa.gitdiff import changed_lines as lines
+
+    try:
+        return lines(root, ref)
+    except ChangedLinesError as error:
+        raise UsageError(str(error)) from None
+
+
 def _check(args: argparse.Namespace) -> int:
+    from smesa.config import site_url
     from smesa.engine import run_rules
-    from smesa.output import FORMATS
+    from smesa.output import FORMATS, Report, markdown
     from smesa.repository import DATA_DIR, load_repository
 
     root: Path = args.root
@@ -90,9 +121,14 @@ def _check(args: argparse.Namespace) -> int:
     if wanted:
         findings = [f for f in findings if f.path in wanted]
         files = len(wanted)
+    annotate = changed_lines(root, args.changed_since) if args.changed_since else None
+    report = Report(findings, files, site_url(root), annotate)
     out = sys.stdout
-    for line in FORMATS[args.format](findings, files):
+    for line in FORMATS[args.format](report):
         out.write(line + "\n")
+    if args.summary:
+        with args.summary.open("a", encoding="utf-8") as summary:
+            summary.write(markdown(report))
     return EXIT_ERRORS if any(f.is_error for f in findings) else EXIT_OK
 
 
@@ -119,7 +155,26 @@ def _rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": _check, "schema": _schema, "rules": _rules}
+def _build(args: argparse.Namespace) -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    from smesa.repository import DATA_DIR
+    from smesa.site.build import CONFIG_FILE, SITE_DIR, build_site
+
+    root: Path = args.root
+    for needed in (DATA_DIR, CONFIG_FILE):
+        if not (root / needed).exists():
+            raise UsageError(f"no {needed} in {root.resolve()}: run from the repository root")
+    try:
+        site = build_site(root, today=args.today, verbose=args.verbose)
+    except MkDocsException as error:  # includes Abort; the details are printed above
+        print(f"smesa: {error.format_message()}; {SITE_DIR}/ is unchanged", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"site built and published to {site}")
+    return EXIT_OK
+
+
+COMMANDS = {"check": _check, "schema": _schema, "rules": _rules, "build": _build}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -46,9 +46,15 @@ body:
 """
 
 
+SITE = "https://smesa.example/"
+
+
 @pytest.fixture
 def broken_case(make_repo) -> Path:
-    return make_repo(changes={CASE: None}, raw={CASE: BROKEN_CASE})
+    return make_repo(
+        changes={CASE: None},
+        raw={CASE: BROKEN_CASE, "mkdocs.yml": f"site_name: x\nsite_url: {SITE}\n"},
+    )
 
 
 def test_clean_repository_exits_0(make_repo):
@@ -66,9 +72,10 @@ def test_text_format(broken_case):
     assert result.stderr == ""
     assert result.stdout.splitlines() == [
         f"{CASE}:10:3: error SM601 title has no English text "
-        "(write the English text in the 'en' field)",
+        f"(write the English text in the 'en' field) <{SITE}rules/sm601/>",
         f"{CASE}:14:9: warning SM901 summary.en: 'member countries' is not APEC usage "
-        "(APEC members are economies, not countries.) (write 'member economies')",
+        f"(APEC members are economies, not countries.) (write 'member economies') "
+        f"<{SITE}rules/sm901/>",
         "1 error, 1 warning in 11 files",
     ]
 
@@ -87,6 +94,7 @@ def test_github_format_escapes(broken_case):
     assert lines[0] == (
         f"::error file={CASE},line=10,col=3,title=SM601 english-output::"
         "title has no English text (write the English text in the 'en' field)"
+        f"%0A{SITE}rules/sm601/"
     )
     assert lines[1].startswith(f"::warning file={CASE},line=14,col=9,title=SM901 nomenclature-en::")
     assert result.returncode == 1
@@ -110,6 +118,7 @@ def test_json_format(broken_case):
         "severity": "error",
         "message": "title has no English text",
         "fix": "write the English text in the 'en' field",
+        "url": f"{SITE}rules/sm601/",
     }
 
 
@@ -166,3 +175,63 @@ def test_rules_command_lists_every_rule(make_repo):
         "SM002",
         "SM003",
     ]
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+def test_annotations_only_on_changed_lines_and_full_summary(make_repo, tmp_path):
+    root = make_repo()
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    member = root / "data/members/alpha.yml"
+    member.write_text(member.read_text().replace("economy: PRC", "economy: XX"), "utf-8")
+    (root / "data/members/gamma.yml").write_text("id: gamma\n", "utf-8")  # untracked
+    summary = tmp_path / "summary.md"
+    result = smesa(
+        "check",
+        "--format",
+        "github",
+        "--changed-since",
+        "main",
+        "--summary",
+        str(summary),
+        "--today",
+        "2026-11-26",
+        cwd=root,
+    )
+    assert result.returncode == 1
+    annotated = [
+        line.split("::")[1] for line in result.stdout.splitlines() if line.startswith("::")
+    ]
+    assert annotated == [
+        "error file=data/members/alpha.yml,line=6,col=10,title=SM201 apec-economy",
+        "error file=data/members/gamma.yml,line=1,col=1,title=SM002 schema-invalid",
+        "error file=data/members/gamma.yml,line=1,col=1,title=SM002 schema-invalid",
+        "error file=data/members/gamma.yml,line=1,col=1,title=SM002 schema-invalid",
+        "error file=data/members/gamma.yml,line=1,col=1,title=SM002 schema-invalid",
+        "error file=data/members/gamma.yml,line=1,col=1,title=SM002 schema-invalid",
+    ]
+    report = summary.read_text("utf-8")
+    assert report.startswith("### ❌ smesa check: 6 errors, 0 warnings in 12 files\n")
+    assert report.count("\n| `data/members/") == 6
+
+
+def test_changed_since_an_unknown_ref_is_a_usage_error(make_repo):
+    root = make_repo()
+    _git(root, "init", "-q")
+    result = smesa("check", "--changed-since", "nope", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.startswith("smesa: error: git merge-base nope HEAD:")
+
+
+def test_github_shows_ten_annotations_per_level_then_points_to_the_summary(make_repo):
+    raw = {f"data/members/bad{i}.yml": f"id: bad{i}\n" for i in range(3)}
+    result = smesa("check", "--format", "github", cwd=make_repo(raw=raw))
+    lines = result.stdout.splitlines()
+    assert sum(line.startswith("::error ") for line in lines) == 10
+    assert lines[-2] == (
+        "5 more finding(s) not annotated (GitHub shows 10 per level): see the summary"
+    )
