@@ -70,6 +70,24 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("rules", help="list the rules with their ids and ToR clauses")
 
+    new = sub.add_parser("new", help="start a new record file (case, member, meeting)")
+    new.add_argument("kind", choices=("case", "member", "meeting"))
+    for option in sorted({q.name for qs in _scaffold_questions() for q in qs}):
+        new.add_argument("--" + option.replace("_", "-"), dest=option, default=None)
+
+    fmt = sub.add_parser("fmt", help="normalise data files (never changes their values)")
+    fmt.add_argument("files", nargs="*", type=Path, help="only these files (default: data/)")
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if needed")
+
+    i18n = sub.add_parser("i18n", help="translation coverage, missing and stale texts")
+    i18n.add_argument(
+        "--stamp",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="record that the Chinese of these files matches their current English",
+    )
+
     build = sub.add_parser(
         "build", help="validate, build the site and publish it as site/ (atomically)"
     )
@@ -77,6 +95,16 @@ def _parser() -> argparse.ArgumentParser:
         "--today", type=_date, default=None, help="date to check against (default: today)"
     )
     build.add_argument("--verbose", action="store_true", help="show MkDocs' progress")
+
+    links = sub.add_parser(
+        "links", help="check the built site's internal links and third-party requests"
+    )
+    links.add_argument(
+        "site", nargs="?", type=Path, default=None, help="built site folder (default: site/)"
+    )
+    links.add_argument(
+        "--site-url", default=None, help="URL the site is served at (default: mkdocs.yml's)"
+    )
     return parser
 
 
@@ -174,7 +202,139 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": _check, "schema": _schema, "rules": _rules, "build": _build}
+def _scaffold_questions():
+    from smesa.scaffold import QUESTIONS
+
+    return QUESTIONS.values()
+
+
+def _ask(prompt: str, default: str | None) -> str:
+    shown = f" [{default}]" if default else ""
+    return input(f"{prompt}{shown}: ").strip()
+
+
+def _data_files(root: Path, files: Sequence[Path]) -> list[str]:
+    from smesa.repository import DATA_DIR, data_files
+
+    if not (root / DATA_DIR).is_dir():
+        raise UsageError(f"no {DATA_DIR}/ folder in {root.resolve()}: run from the repository root")
+    if files:
+        return sorted(_relative(root, files))
+    return [rel for rel in data_files(root) if rel.endswith(".yml")]
+
+
+def _new(args: argparse.Namespace) -> int:
+    from smesa.repository import load_repository
+    from smesa.scaffold import QUESTIONS, ScaffoldError, collect, write
+
+    root: Path = args.root
+    given = {q.name: getattr(args, q.name) for q in QUESTIONS[args.kind]}
+    interactive = sys.stdin.isatty()
+    repo = load_repository(root)
+    try:
+        facts = collect(args.kind, given, _ask if interactive else None)
+        rel = write(root, args.kind, facts, repo)
+    except ScaffoldError as error:
+        raise UsageError(str(error)) from None
+    except EOFError:
+        raise UsageError("input ended before every question was answered") from None
+    print(f"wrote {rel}")
+    return _check(
+        argparse.Namespace(
+            root=root,
+            files=[root / rel],
+            format="text",
+            today=None,
+            jobs=None,
+            changed_since=None,
+            summary=None,
+        )
+    )
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from smesa.fmt import rewrite
+
+    root: Path = args.root
+    outcomes = [rewrite(root, rel, check_only=args.check) for rel in _data_files(root, args.files)]
+    changed = [o for o in outcomes if o.status == "changed"]
+    refused = [o for o in outcomes if o.status == "refused"]
+    verb = "would reformat" if args.check else "reformatted"
+    for outcome in changed:
+        moved = f" -> {outcome.renamed_to}" if outcome.renamed_to else ""
+        print(f"{verb} {outcome.path}{moved}")
+    for outcome in refused:
+        print(f"{outcome.path}: not formatted: {outcome.detail}", file=sys.stderr)
+    print(
+        f"{len(changed)} {verb}, {len(outcomes) - len(changed) - len(refused)} unchanged, "
+        f"{len(refused)} refused"
+    )
+    return EXIT_ERRORS if refused or (args.check and changed) else EXIT_OK
+
+
+def _i18n(args: argparse.Namespace) -> int:
+    from smesa.i18n import coverage, stamp, summary_counts
+    from smesa.repository import dotted, load_repository
+
+    root: Path = args.root
+    if args.stamp:
+        for rel in _data_files(root, args.stamp):
+            outcome = stamp(root, rel)
+            print(f"{rel}: {outcome.detail or outcome.status}")
+        return EXIT_OK
+    _data_files(root, [])
+    states = coverage(load_repository(root))
+    print(f"{'kind':<12} {'texts':>6} {'zh':>6} {'missing':>8} {'stale':>6} {'unverified':>11}")
+    for folder, state in states.items():
+        share = f"{100 * state.translated / state.texts:.0f}%" if state.texts else "-"
+        print(
+            f"{folder:<12} {state.texts:>6} {share:>6} {len(state.missing):>8} "
+            f"{len(state.stale):>6} {state.unverified:>11}"
+        )
+    total = summary_counts(states)
+    print(
+        f"{'all':<12} {total['texts']:>6} "
+        f"{(100 * total['translated'] / total['texts'] if total['texts'] else 0):>5.0f}% "
+        f"{total['missing']:>8} {total['stale']:>6} {total['unverified']:>11}"
+    )
+    for state in states.values():
+        for label, items in (("missing", state.missing), ("stale", state.stale)):
+            for entry, path in items:
+                line, column = entry.source.at((*path, "zh" if label == "stale" else "en"))
+                print(f"{entry.source.path}:{line}:{column}: {label} {dotted(path)}.zh")
+    return EXIT_OK
+
+
+def _links(args: argparse.Namespace) -> int:
+    from smesa.linkcheck import check_site, site_url_from_config
+    from smesa.site.build import CONFIG_FILE, SITE_DIR
+
+    root: Path = args.root
+    site: Path = args.site if args.site is not None else root / SITE_DIR
+    if not (site / "index.html").is_file():
+        raise UsageError(f"no built site in {site}: run 'smesa build' first")
+    site_url = args.site_url or site_url_from_config(root / CONFIG_FILE)
+    problems = check_site(site, site_url)
+    for problem in problems:
+        print(f"{site.as_posix()}/{problem}")
+    kinds = [problem.kind for problem in problems]
+    print(
+        f"{kinds.count('broken-link')} broken link(s), {kinds.count('missing-anchor')} missing "
+        f"anchor(s), {kinds.count('third-party')} third-party request(s) in {site.as_posix()}/"
+    )
+    return EXIT_ERRORS if problems else EXIT_OK
+
+
+COMMANDS = {
+    "check": _check,
+    "schema": _schema,
+    "rules": _rules,
+    "build": _build,
+    "new": _new,
+    "fmt": _fmt,
+    "i18n": _i18n,
+    "links": _links,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

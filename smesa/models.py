@@ -45,6 +45,17 @@ class Text(Strict):
 
     en: str | None = None
     zh: str | None = None
+    zh_source: (
+        Annotated[
+            str,
+            StringConstraints(pattern=r"^[0-9a-f]{10}$"),
+            Field(
+                description="Fingerprint of the English the Chinese was translated from "
+                "(written by `smesa i18n --stamp`)."
+            ),
+        ]
+        | None
+    ) = None
 
 
 class Approval(Strict):
@@ -249,6 +260,17 @@ class Case(Output):
 
     kind: ClassVar[str] = "case"
     folder: ClassVar[str] = "cases"
+    # Key order of a formatted file (smesa fmt): the public contract's order.
+    key_order: ClassVar[tuple[str, ...]] = (
+        "id",
+        "sample",
+        "year",
+        "member",
+        "topics",
+        "status",
+        "published",
+        "approval",
+    )
 
     year: int
     member: Id

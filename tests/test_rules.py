@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
+from pathlib import Path
 
 from conftest import APPROVAL, TODAY, baseline, check, text
 
 from smesa.findings import Severity
+from smesa.i18n import fingerprint
 from smesa.rules.registry import rules
 
 CASE = "data/cases/2025/alpha-finance.yml"
@@ -36,7 +39,11 @@ def test_baseline_is_clean(make_repo):
 
 
 def test_every_rule_has_a_test():
-    names = {name for name in globals() if name.startswith("test_SM")}
+    names = {
+        match
+        for path in Path(__file__).parent.glob("test_*.py")
+        for match in re.findall(r"^def (test_SM\d+\w*)", path.read_text("utf-8"), re.MULTILINE)
+    }
     missing = [r.id for r in rules() if not any(n.startswith(f"test_{r.id}") for n in names)]
     assert missing == []
 
@@ -127,6 +134,20 @@ def test_SM104_case_year_folder(make_repo):
         "a 2026 case must be at data/cases/2026/alpha-finance.yml",
         "published must fall in the case's year 2026: 2025-06-01",
     ]
+
+
+def test_SM121_translation_stale(make_repo):
+    case = baseline()[CASE]
+    case["title"]["zh_source"] = "0000000000"
+    assert [(f.line, f.message) for f in check(make_repo(changes={CASE: case}))] == [
+        (
+            16,
+            f"title.zh was translated from other English (now "
+            f"{fingerprint(case['title']['en'])}, recorded 0000000000)",
+        )
+    ]
+    case["title"]["zh_source"] = fingerprint(case["title"]["en"])
+    assert check(make_repo(changes={CASE: case})) == []
 
 
 def test_SM201_apec_economy(make_repo):

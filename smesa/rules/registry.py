@@ -118,6 +118,11 @@ def rule(
 
 def rules() -> list[Rule]:
     """All rules, by id."""
-    from smesa.rules import integrity, nomenclature, tor  # noqa: F401  (registers)
+    from smesa.rules import (  # noqa: F401  (registers)
+        integrity,
+        nomenclature,
+        tor,
+        translation,
+    )
 
     return [REGISTRY[key] for key in sorted(REGISTRY)]

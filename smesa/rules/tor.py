@@ -9,10 +9,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
-
 from smesa import models
 from smesa.findings import Severity
+from smesa.i18n import text_fields
 from smesa.loader import Path_
 from smesa.repository import Repository, dotted
 from smesa.rules import clauses
@@ -21,20 +20,6 @@ from smesa.rules.registry import Hit, rule
 
 CJK = re.compile(r"[\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 SHOWN = ("approved", "published")
-
-
-def text_fields(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, models.Text]]:
-    """Every bilingual text inside a record, with its path."""
-    if isinstance(value, models.Text):
-        yield path, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            child = getattr(value, name)
-            if child is not None:
-                yield from text_fields(child, (*path, name))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from text_fields(child, (*path, index))
 
 
 def _is_output(record: models.Record) -> bool:
