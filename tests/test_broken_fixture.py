@@ -43,8 +43,8 @@ EXPECTED = [
     "data/presidium/presidium-2025-2027.yml:7:13: error SM606",
     "data/presidium/presidium-2025-2027.yml:12:19: error SM607",
     "data/proposals/recommendations-2025.yml:14:17: error SM201",
-    "data/reference/tor.yml:12:3: warning SM503",
-    "data/reference/tor.yml:12:3: warning SM703",
+    "data/reference/tor.yml:13:3: warning SM503",
+    "data/reference/tor.yml:13:3: warning SM703",
     "data/reports/annual-report-2025.yml:5:1: error SM001",
 ]
 
