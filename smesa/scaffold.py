@@ -18,7 +18,7 @@ import jinja2
 from slugify import slugify
 
 from smesa import models
-from smesa.fmt import ID_PATTERN, modeline
+from smesa.fmt import ID_PATTERN, format_text, modeline
 from smesa.repository import Repository
 
 KINDS = ("case", "member", "meeting")
@@ -49,6 +49,7 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
         Question("name_zh", "Name in Chinese (optional)", lambda _: ""),
         Question("economy", "Economy code (e.g. PRC, CT, HKC, ROK)"),
         Question("type", "Type", lambda _: "sme-service-centre"),
+        Question("head_en", "Name of the head of the institution (in English)"),
         Question("joined", "Joined (YYYY-MM-DD)", lambda _: dt.date.today().isoformat()),
         Question("id", "Id", lambda facts: _slug(facts.get("name_en", ""))),
     ),
@@ -163,6 +164,7 @@ def write(root: Path, kind: str, facts: dict[str, Any], repo: Repository) -> str
         .get_template(f"{kind}.yml.j2")
         .render(modeline=modeline(rel), path=rel, **facts)
     )
+    text = format_text(text, rel)  # born formatted: `smesa fmt --check` passes at once
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as out:  # "x": fail rather than overwrite
         out.write(text)

@@ -63,6 +63,7 @@ def test_new_case_passes_the_check(make_repo):
     assert data["status"] == "draft"
     assert "# published: YYYY-MM-DD" in text  # optional fields are there, commented
     assert check(root) == []
+    assert smesa("fmt", "--check", rel, cwd=root).returncode == 0
 
 
 def test_new_member_and_meeting(make_repo):
@@ -76,6 +77,8 @@ def test_new_member_and_meeting(make_repo):
         "VN",
         "--joined",
         "2026-01-05",
+        "--head-en",
+        "Nguyen Van An",
         cwd=root,
     )
     assert member.returncode == 0, member.stderr
@@ -106,7 +109,16 @@ def test_new_refuses_what_does_not_fit(make_repo):
     missing = smesa("new", "case", "--title-en", "X", cwd=root)
     assert missing.returncode == 2
     assert "missing --member, --topics" in missing.stderr
-    args = ("new", "member", "--name-en", "Beta Business Network", "--economy", "PRC")
+    args = (
+        "new",
+        "member",
+        "--name-en",
+        "Beta Business Network",
+        "--economy",
+        "PRC",
+        "--head-en",
+        "Chen Hua",
+    )
     assert smesa(*args, "--id", "beta", cwd=root).stderr.startswith(
         "smesa: error: data/members/beta.yml exists already"
     )

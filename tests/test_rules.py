@@ -316,6 +316,17 @@ def test_SM611_publication_dated(make_repo):
     ]
 
 
+def test_SM612_placeholder_left(make_repo):
+    root = make_repo(changes=changed(CASE, summary=text("TODO: write it", "待补充")))
+    assert [(line, m) for _, line, m in only(check(root), "SM612")] == [
+        (17, "summary.en still holds a TODO placeholder")
+    ]
+    draft = make_repo(
+        changes=changed(CASE, status="draft", published=None, summary=text("TODO", "x"))
+    )
+    assert only(check(draft), "SM612") == []
+
+
 def test_SM701_within_term(make_repo):
     root = make_repo(changes=changed(REPORT, submitted=dt.date(2024, 12, 31)))
     assert [m for _, _, m in only(check(root), "SM701")] == [

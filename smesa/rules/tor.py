@@ -79,6 +79,37 @@ def english_is_english(repo: Repository) -> Iterator[Hit]:
             )
 
 
+PLACEHOLDER = re.compile(r"\bTODO\b")
+
+
+@rule(
+    "SM612",
+    "placeholder-left",
+    Severity.ERROR,
+    clauses.OUTPUTS_IN_ENGLISH,
+    "replace the TODO with the real text",
+    examples=(
+        "summary:\n  en: 'TODO: one or two sentences'\n",
+        "summary:\n  en: Loans in 6 days.\n",
+    ),
+)
+def placeholder_left(repo: Repository) -> Iterator[Hit]:
+    """An approved or published output holds no TODO placeholder.
+
+    `smesa new` marks what a contributor must write with TODO; a draft may keep them,
+    an output shown to readers may not.
+    """
+    shown = {id(e.source) for e in repo.entries if _is_output(e.record)}
+    for source, path, _, text in repo.texts():
+        if id(source) in shown and (match := PLACEHOLDER.search(text)):
+            yield Hit(
+                source,
+                path,
+                f"{dotted(path)} still holds a TODO placeholder",
+                within=(text, match.start()),
+            )
+
+
 def _approval_deadline(record: models.Record) -> tuple[str, dt.date | None]:
     """The date an SMEWG approval must precede, and the field it comes from."""
     for name in ("published", "date", "established", "submitted"):
