@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup system check schema build test lint fmt bench clean
+.PHONY: setup system check schema build links test lint fmt bench clean
 
 # The virtual environment, with every dependency pinned in pyproject.toml.
 $(STAMP): pyproject.toml
@@ -24,9 +24,16 @@ check: setup
 schema: setup
 	$(BIN)/smesa schema
 
+# Validates (the build refuses error findings too), then builds into a temporary folder
+# and swaps it in as site/ only on success.
 build: setup
 	$(BIN)/smesa check
 	$(BIN)/smesa schema
+	$(BIN)/smesa build
+
+# Internal links and third-party requests of the site/ that `make build` left.
+links: setup
+	$(BIN)/smesa links site
 
 lint: setup
 	$(BIN)/ruff check .
@@ -44,4 +51,4 @@ bench: setup
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf site .pytest_cache .hypothesis .ruff_cache
+	rm -rf site site.tmp-* site.old-* .pytest_cache .hypothesis .ruff_cache

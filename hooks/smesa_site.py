@@ -6,8 +6,20 @@ mkdocs-static-i18n re-runs every event below once per extra language.
 from mkdocs.plugins import event_priority
 
 from smesa.site import alternates, i18n, notfound, postbuild
+from smesa.site.build import SiteBuild
 
+_site = SiteBuild()
 _not_found_pages = notfound.NotFoundPages()
+
+
+# Before static-i18n (-100) and before MkDocs reads docs_dir: validate, then generate.
+def on_config(config):
+    _site.on_config(config)
+    return config
+
+
+def on_page_content(html, page, config, files):
+    return _site.page_content(html, page)
 
 
 def on_page_context(context, page, config, nav):
@@ -30,4 +42,5 @@ def on_post_template(output_content, template_name, config):
 @event_priority(-110)
 def on_post_build(config):
     if i18n.whole_site_built(config):
+        _site.post_build(config)
         postbuild.finish_site(config)

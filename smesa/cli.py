@@ -96,6 +96,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--verbose", action="store_true", help="show MkDocs' progress")
 
+    report = sub.add_parser(
+        "report", help="write the annual report of YEAR (CSV, PDF, Markdown, HTML, charts)"
+    )
+    report.add_argument("year", type=int, metavar="YEAR", help="a year of the term, e.g. 2025")
+    report.add_argument(
+        "--out", type=Path, default=None, help="output folder (default: reports/YEAR/)"
+    )
+    report.add_argument(
+        "--today", type=_date, default=None, help="date the figures stop at (default: today)"
+    )
+
+    status = sub.add_parser(
+        "status", help="governance dashboard: what is due, overdue and awaiting approval"
+    )
+    status.add_argument("--today", type=_date, default=None, help="as of (default: today)")
+    status.add_argument("--format", choices=("text", "json"), default="text")
+
     links = sub.add_parser(
         "links", help="check the built site's internal links and third-party requests"
     )
@@ -306,15 +323,15 @@ def _i18n(args: argparse.Namespace) -> int:
 
 
 def _links(args: argparse.Namespace) -> int:
-    from smesa.linkcheck import check_site, site_url_from_config
-    from smesa.site.build import CONFIG_FILE, SITE_DIR
+    from smesa.config import site_url
+    from smesa.linkcheck import check_site
+    from smesa.site.build import SITE_DIR
 
     root: Path = args.root
     site: Path = args.site if args.site is not None else root / SITE_DIR
     if not (site / "index.html").is_file():
         raise UsageError(f"no built site in {site}: run 'smesa build' first")
-    site_url = args.site_url or site_url_from_config(root / CONFIG_FILE)
-    problems = check_site(site, site_url)
+    problems = check_site(site, args.site_url or site_url(root) or None)
     for problem in problems:
         print(f"{site.as_posix()}/{problem}")
     kinds = [problem.kind for problem in problems]
@@ -323,6 +340,47 @@ def _links(args: argparse.Namespace) -> int:
         f"anchor(s), {kinds.count('third-party')} third-party request(s) in {site.as_posix()}/"
     )
     return EXIT_ERRORS if problems else EXIT_OK
+
+
+def _loaded(args: argparse.Namespace):
+    from smesa.repository import DATA_DIR, load_repository
+
+    root: Path = args.root
+    if not (root / DATA_DIR).is_dir():
+        raise UsageError(f"no {DATA_DIR}/ folder in {root.resolve()}: run from the repository root")
+    repo = load_repository(root, args.today)
+    if not repo.reference_ok:
+        raise UsageError("data/reference/ does not load: run 'smesa check' and fix it first")
+    return repo
+
+
+def _report(args: argparse.Namespace) -> int:
+    from smesa.reporting import ReportError, annual_report, write_report
+
+    repo = _loaded(args)
+    try:
+        report = annual_report(repo, args.year)
+    except ReportError as error:
+        raise UsageError(str(error)) from None
+    out: Path = args.out if args.out is not None else args.root / "reports" / str(args.year)
+    files = write_report(report, out)
+    for line in (c.statement for c in report.missed):
+        print(f"{args.year}: {line}")
+    print(f"annual report {args.year}: {len(files)} file(s) written to {out}")
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    import json
+
+    from smesa.governance import dashboard, format_text
+
+    board = dashboard(_loaded(args))
+    if args.format == "json":
+        print(json.dumps(board.to_json(), indent=1, ensure_ascii=False))
+    else:
+        print(format_text(board))
+    return EXIT_OK
 
 
 COMMANDS = {
@@ -334,6 +392,8 @@ COMMANDS = {
     "fmt": _fmt,
     "i18n": _i18n,
     "links": _links,
+    "report": _report,
+    "status": _status,
 }
 
 

@@ -1,0 +1,410 @@
+"""Records to Markdown pages, in English and Chinese, written as real files under docs_dir.
+
+Real files, not ``File.generated``: mkdocs-static-i18n 1.3.1 crashes on or silently drops
+generated files (its issues #263 and #283). Every page is written in both languages; a
+Chinese page whose record has no Chinese text shows the English text under a visible
+"尚无中文译文" notice, instead of relying on static-i18n's fallback, which would put
+English text into the Chinese search index.
+
+A file is rewritten only when its content changes (``mkdocs serve`` then rebuilds only
+what changed), and a manifest in docs_dir lists what the generator owns, so pages of
+records that disappear or stop being published are deleted, and a hand-written page is
+never overwritten.
+
+Values reach the Markdown in one of two ways: plain text (titles, names, units) is
+escaped for Markdown and HTML by ``inline`` (Jinja autoescaping is on), and contributor
+Markdown (summaries, bodies, minutes) is passed as it is by ``PageContext.md``. That
+Markdown is untrusted: the rendered page is sanitised by ``smesa.site.sanitize``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import nh3
+import yaml
+from markupsafe import Markup, escape
+
+from smesa import models
+from smesa.repository import Repository
+from smesa.site import charts, sanitize
+from smesa.site.view import SECTIONS, SiteView
+from smesa.templating import format_date, markdown_environment
+
+LANGUAGES = ("en", "zh")
+MANIFEST = ".smesa-generated.json"
+CHARTS_DIR = "assets/charts"
+LATEST_CASES = 5
+DESCRIPTION_CHARS = 200
+
+# Markdown punctuation that could start markup; HTML characters are escaped by `escape`.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
+
+
+class GenerateError(Exception):
+    """The generator would overwrite a file it does not own."""
+
+
+# -- text helpers --------------------------------------------------------------------
+
+
+def inline(value: object) -> Markup:
+    """Plain text as one line of Markdown that renders literally (no markup, no HTML)."""
+    text = " ".join(str(value).split())
+    return Markup(escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text)))
+
+
+def plain(markdown_text: str) -> str:
+    """Contributor Markdown reduced to one line of plain text (for meta descriptions)."""
+    stripped = html.unescape(nh3.clean(markdown_text, tags=set()))
+    stripped = re.sub(r"[#*_`>\[\]]|\]\([^)]*\)", "", stripped)
+    return " ".join(stripped.split())
+
+
+def shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[: limit - 1]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def format_number(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}"
+
+
+@cache
+def labels() -> dict[str, Any]:
+    text = (Path(__file__).parent.parent / "templates" / "labels.yml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = markdown_environment()
+    env.filters["inline"] = inline
+    env.globals["models"] = models
+    env.tests["heading_first"] = starts_with_heading
+    return env
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def tidy(markdown_text: str) -> str:
+    """At most one blank line in a row (templates leave more around optional parts).
+
+    One blank line between definition-list entries keeps them in one tight list; without
+    it the next term would continue the previous definition.
+    """
+    return _BLANK_LINES.sub("\n\n", markdown_text)
+
+
+def starts_with_heading(markdown_text: str | None) -> bool:
+    return bool(markdown_text) and markdown_text.lstrip().startswith("#")
+
+
+# -- one page ------------------------------------------------------------------------
+
+
+@dataclass
+class PageContext:
+    """Helpers a template uses to render one page in one language."""
+
+    view: SiteView
+    lang: str
+    path: str  # inside the language folder, e.g. "cases/x.md"
+    missing: bool = False
+
+    @property
+    def other(self) -> str:
+        return "en" if self.lang == "zh" else "zh"
+
+    def label(self, key: str, **values: object) -> str:
+        text = labels()[key][self.lang]
+        return text.format(**values) if values else text
+
+    def kind(self, group: str, key: str) -> str:
+        return labels()[group][key][self.lang]
+
+    def name(self, text: models.Text | None) -> str:
+        """A text in this language, else the other one (for names of other records)."""
+        if text is None:
+            return ""
+        return getattr(text, self.lang) or getattr(text, self.other) or ""
+
+    def t(self, text: models.Text | None) -> str:
+        """A text of this page's record; a missing translation is announced on the page."""
+        if text is not None and not getattr(text, self.lang) and getattr(text, self.other):
+            self.missing = True
+        return self.name(text)
+
+    def md(self, text: models.Text | None) -> Markup:
+        """Contributor Markdown of this page's record, as a block (sanitised after rendering)."""
+        return Markup(self.t(text).strip())
+
+    def link(self, target: str) -> str:
+        """Relative path from this page to `target` (a docs path in the language folder)."""
+        return posixpath.relpath(target, posixpath.dirname(self.path) or ".")
+
+    def shared(self, target: str) -> str:
+        """Relative path from this page to a file outside the language folders."""
+        return posixpath.relpath(target, posixpath.dirname(f"{self.lang}/{self.path}"))
+
+    def root(self) -> str:
+        """URL of the site root relative to this page's URL, for links MkDocs cannot check."""
+        folder = self.path.removesuffix(".md").removesuffix("index").strip("/")
+        depth = len(folder.split("/")) if folder else 0
+        return "../" * (depth + (self.lang != LANGUAGES[0]))
+
+    def a(self, text: str, target: str | None) -> Markup:
+        """A Markdown link (MkDocs checks it in strict mode), or plain text without target."""
+        label = inline(text)
+        if target is None:
+            return label
+        return Markup(f"[{label}]({self.link(target)})")
+
+    def url(self, address: str | None) -> Markup:
+        """An external link (the models only accept http and https addresses)."""
+        if not address:
+            return Markup("")
+        return Markup('<a href="{0}">{0}</a>').format(address)
+
+    def member(self, member_id: str) -> Markup:
+        member = self.view.member_by_id.get(member_id)
+        if member is None:
+            return inline(member_id)
+        return self.a(self.name(member.name), f"members/{member_id}.md")
+
+    def record(self, model: type[models.Output], record_id: str, title: str) -> Markup:
+        return self.a(title or record_id, self.view.page_of(model, record_id))
+
+    def meeting(self, meeting_id: str) -> Markup:
+        meeting = next((m for m in self.view.meetings if m.id == meeting_id), None)
+        title = self.name(meeting.title) if meeting else meeting_id
+        return self.record(models.Meeting, meeting_id, title)
+
+    def economy(self, code: str) -> str:
+        economy = self.view.repo.economies.get(code)
+        return self.name(economy.name) if economy else code
+
+    def topic(self, topic_id: str) -> str:
+        topic = self.view.repo.topics.get(topic_id)
+        return self.name(topic.name) if topic else topic_id
+
+    def economies(self, codes: list[str]) -> str:
+        # "Hong Kong, China" holds a comma: lists of economies use semicolons.
+        return ("、" if self.lang == "zh" else "; ").join(self.economy(c) for c in codes)
+
+    def topics(self, topic_ids: list[str]) -> str:
+        return ("、" if self.lang == "zh" else "; ").join(self.topic(t) for t in topic_ids)
+
+    def date(self, day: dt.date | None) -> str:
+        return format_date(day, self.lang)
+
+    def dates(self, start: dt.date, end: dt.date | None) -> str:
+        if end is None or end == start:
+            return self.date(start)
+        return f"{self.date(start)} – {self.date(end)}"
+
+    def number(self, value: float | int) -> str:
+        return format_number(value)
+
+    def approval(self, approval: models.Approval | None) -> str:
+        if approval is None:
+            return ""
+        return self.label("approval_text", date=self.date(approval.date), ref=approval.ref)
+
+    def participant(self, participant: models.Participant) -> Markup:
+        name = self.member(participant.member) if participant.member else None
+        parts = [name or inline(self.name(participant.name))]
+        details = [self.kind("participant_kinds", participant.kind)]
+        if participant.economy:
+            details.append(self.economy(participant.economy))
+        if participant.approval:
+            details.append(self.approval(participant.approval))
+        parts.append(inline(f"({'; '.join(details)})"))
+        return Markup(" ").join(parts)
+
+
+@dataclass
+class PageSpec:
+    """A page to write in every language."""
+
+    path: str
+    template: str
+    title: Callable[[PageContext], str]
+    description: Callable[[PageContext], str]
+    sample: bool = False
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def render(spec: PageSpec, view: SiteView, lang: str) -> str:
+    ctx = PageContext(view, lang, spec.path)
+    title = spec.title(ctx)
+    description = shorten(plain(spec.description(ctx)))
+    body = tidy(environment().get_template(spec.template).render(ctx=ctx, **spec.values))
+    meta = {
+        # Material prints these without escaping (nav, <meta>): escape them here.
+        "title": html.escape(" ".join(title.split())),
+        "description": html.escape(description),
+        sanitize.GENERATED_KEY: sanitize.GENERATED_VALUE,
+    }
+    head = ["---", yaml.safe_dump(meta, allow_unicode=True, width=10_000).strip(), "---", ""]
+    head.append(f"# {inline(title)}")
+    head.append("")
+    if ctx.missing:
+        head.append(f'<p class="smesa-untranslated">{escape(ctx.label("untranslated"))}</p>')
+        head.append("")
+    if spec.sample:
+        note = escape(ctx.label("sample_note"))
+        head.append(f'<p class="smesa-sample"><strong>{note}</strong></p>')
+        head.append("")
+    return "\n".join(head) + "\n" + body.strip() + "\n"
+
+
+# -- which pages ---------------------------------------------------------------------
+
+
+def _label(key: str) -> Callable[[PageContext], str]:
+    return lambda ctx: ctx.label(key)
+
+
+def _text(text: models.Text | None) -> Callable[[PageContext], str]:
+    return lambda ctx: ctx.t(text)
+
+
+def page_specs(view: SiteView) -> Iterable[PageSpec]:
+    """Every page of the site that comes from data."""
+    yield PageSpec(
+        "index.md",
+        "home.md.j2",
+        _label("home"),
+        _label("home_description"),
+        values={"latest": LATEST_CASES},
+    )
+    yield PageSpec("about/index.md", "about.md.j2", _label("about"), _label("about_description"))
+    yield PageSpec(
+        "members/index.md", "members.md.j2", _label("members"), _label("members_description")
+    )
+    for member in view.members:
+        yield PageSpec(
+            f"members/{member.id}.md",
+            "member.md.j2",
+            _text(member.name),
+            _text(member.description or member.name),
+            member.sample,
+            {"member": member},
+        )
+    yield PageSpec("cases/index.md", "cases.md.j2", _label("cases"), _label("cases_description"))
+    lists = (
+        (models.Meeting, view.meetings, "meetings"),
+        (models.Proposal, view.proposals, "recommendations"),
+        (models.Activity, view.activities, "activities"),
+        (models.Report, view.reports, "reports"),
+    )
+    for model, records, key in lists:
+        yield PageSpec(
+            f"{SECTIONS[model]}/index.md",
+            "list.md.j2",
+            _label(key),
+            _label(f"{key}_description"),
+            values={"records": records, "model": model},
+        )
+    for model, records in ((models.Case, view.cases), *((m, r) for m, r, _ in lists)):
+        for record in records:
+            yield PageSpec(
+                f"{SECTIONS[model]}/{record.id}.md",
+                f"{model.kind}.md.j2",
+                _text(record.title),  # type: ignore[attr-defined]
+                _text(getattr(record, "summary", None) or record.title),  # type: ignore[attr-defined]
+                record.sample,
+                {"record": record},
+            )
+    yield PageSpec(
+        "statistics/index.md",
+        "statistics.md.j2",
+        _label("statistics"),
+        _label("statistics_description"),
+        values={
+            "charts": charts.CHARTS,
+            "chart_table": charts.chart_table,
+            "chart_file": charts.chart_file,
+            "chart_dir": CHARTS_DIR,
+        },
+    )
+
+
+# -- writing -------------------------------------------------------------------------
+
+
+def generate(repo: Repository, docs_dir: Path) -> list[Path]:
+    """Write every generated page (both languages) and chart; delete stale ones.
+
+    Returns the generated files. Raises GenerateError rather than overwrite a file the
+    generator did not write (a hand-written page at a generated page's path).
+    """
+    docs = Path(docs_dir)
+    view = SiteView(repo)
+    pages: dict[str, str] = {}
+    for spec in page_specs(view):
+        for lang in LANGUAGES:
+            pages[f"{lang}/{spec.path}"] = render(spec, view, lang)
+    owned = _read_manifest(docs)
+    for rel, content in pages.items():
+        _write_if_changed(docs / rel, content, owned=rel in owned)
+    chart_files = [f"{CHARTS_DIR}/{name}" for name in charts.write_charts(repo, docs / CHARTS_DIR)]
+    produced = sorted([*pages, *chart_files])
+    for rel in sorted(owned - set(produced)):
+        _remove(docs, rel)
+    _write_if_changed(docs / MANIFEST, json.dumps(produced, indent=1) + "\n", owned=True)
+    return [docs / rel for rel in produced]
+
+
+def hand_written_files(docs_dir: Path) -> list[str]:
+    """Files under docs_dir the generator does not own (docs-relative POSIX paths)."""
+    docs = Path(docs_dir)
+    owned = _read_manifest(docs) | {MANIFEST}
+    found = (p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+    return sorted(rel for rel in found if rel not in owned and "__pycache__" not in rel)
+
+
+def _read_manifest(docs: Path) -> set[str]:
+    manifest = docs / MANIFEST
+    if not manifest.is_file():
+        return set()
+    return set(json.loads(manifest.read_text("utf-8")))
+
+
+def _write_if_changed(target: Path, content: str, *, owned: bool) -> bool:
+    if target.is_file():
+        if target.read_text("utf-8") == content:
+            return False
+        if not owned:
+            raise GenerateError(
+                f"{target} exists and was not generated: move the hand-written page, or "
+                f"delete it if it is a generated page left without {MANIFEST}"
+            )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(content, "utf-8")
+    return True
+
+
+def _remove(docs: Path, rel: str) -> None:
+    target = docs / rel
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != docs and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -1,0 +1,141 @@
+"""What the public site may show: the read-only view pages, feeds and downloads share.
+
+Only `published` outputs (cases, meetings, proposals, activities, reports, bodies) are
+visible; draft, submitted and approved records are dropped here, in one place, so no
+page, feed or download can reach them. Members and Presidium terms are not outputs and
+are always shown (withdrawn members are marked by the pages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import TypeVar
+
+from smesa import models
+from smesa.repository import Repository
+
+OutputT = TypeVar("OutputT", bound=models.Output)
+
+# URL folder of each output kind that has pages (proposals read as recommendations).
+SECTIONS: dict[type[models.Output], str] = {
+    models.Case: "cases",
+    models.Meeting: "meetings",
+    models.Proposal: "recommendations",
+    models.Activity: "activities",
+    models.Report: "reports",
+}
+
+
+def is_published(record: models.Output) -> bool:
+    return record.status == "published"
+
+
+def case_date(case: models.Case) -> dt.date:
+    """When a case went out: its publication date, else the start of its year."""
+    return case.published or dt.date(case.year, 1, 1)
+
+
+class SiteView:
+    """The repository as a reader sees it."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+
+    def published(self, model: type[OutputT]) -> list[OutputT]:
+        return [e.record for e in self.repo.of(model) if is_published(e.record)]
+
+    @cached_property
+    def cases(self) -> list[models.Case]:
+        """Published cases, newest first."""
+        cases = self.published(models.Case)
+        return sorted(cases, key=lambda c: (case_date(c), c.id), reverse=True)
+
+    @cached_property
+    def members(self) -> list[models.Member]:
+        return sorted((e.record for e in self.repo.of(models.Member)), key=_english_name)
+
+    @cached_property
+    def member_by_id(self) -> dict[str, models.Member]:
+        return {m.id: m for m in self.members}
+
+    @cached_property
+    def active_members(self) -> list[models.Member]:
+        return [m for m in self.members if m.status == "active"]
+
+    @cached_property
+    def cases_by_member(self) -> dict[str, list[models.Case]]:
+        grouped: dict[str, list[models.Case]] = {}
+        for case in self.cases:
+            grouped.setdefault(case.member, []).append(case)
+        return grouped
+
+    def case_economy(self, case: models.Case) -> str:
+        member = self.member_by_id.get(case.member)
+        return member.economy if member else ""
+
+    @cached_property
+    def case_years(self) -> list[int]:
+        return sorted({c.year for c in self.cases}, reverse=True)
+
+    @cached_property
+    def case_economies(self) -> list[str]:
+        """Economy codes with a published case, in the order of economies.yml."""
+        codes = {self.case_economy(c) for c in self.cases}
+        return [code for code in self.repo.economies if code in codes]
+
+    @cached_property
+    def case_topics(self) -> list[str]:
+        """Topic ids of published cases, in the order of topics.yml."""
+        ids = {t for c in self.cases for t in c.topics}
+        return [topic for topic in self.repo.topics if topic in ids]
+
+    @cached_property
+    def meetings(self) -> list[models.Meeting]:
+        return sorted(self.published(models.Meeting), key=lambda m: (m.date, m.id), reverse=True)
+
+    @cached_property
+    def proposals(self) -> list[models.Proposal]:
+        return sorted(self.published(models.Proposal), key=lambda p: (p.year, p.id), reverse=True)
+
+    @cached_property
+    def activities(self) -> list[models.Activity]:
+        return sorted(self.published(models.Activity), key=lambda a: (a.date, a.id), reverse=True)
+
+    @cached_property
+    def reports(self) -> list[models.Report]:
+        return sorted(self.published(models.Report), key=lambda r: (r.year, r.id), reverse=True)
+
+    @cached_property
+    def bodies(self) -> list[models.Body]:
+        return sorted(self.published(models.Body), key=lambda b: b.id)
+
+    @cached_property
+    def presidium(self) -> models.Presidium | None:
+        """The term in office today, else the latest one that has started, else None."""
+        terms = sorted((e.record for e in self.repo.of(models.Presidium)), key=lambda p: p.start)
+        today = self.repo.today
+        current = [p for p in terms if p.start <= today <= p.end]
+        started = [p for p in terms if p.start <= today]
+        return (current or started or terms or [None])[-1]
+
+    @cached_property
+    def economies_with_members(self) -> list[str]:
+        codes = {m.economy for m in self.active_members}
+        return [code for code in self.repo.economies if code in codes]
+
+    def page_of(self, model: type[models.Output], record_id: str) -> str | None:
+        """The docs path (inside a language folder) of a published record's page."""
+        if model not in self._published_ids:
+            self._published_ids[model] = {r.id for r in self.published(model)}
+        return (
+            f"{SECTIONS[model]}/{record_id}.md" if record_id in self._published_ids[model] else None
+        )
+
+    @cached_property
+    def _published_ids(self) -> dict[type[models.Output], set[str]]:
+        return {}
+
+
+def _english_name(member: models.Member) -> tuple[str, str]:
+    return ((member.name.en or member.name.zh or "").casefold(), member.id)

@@ -1,0 +1,36 @@
+"""Jinja environments for Markdown output, and dates as each language writes them.
+
+Shared by the site generator (smesa.site.generate) and any other module that renders
+templates from smesa/templates/ into Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import jinja2
+
+
+def markdown_environment() -> jinja2.Environment:
+    """A new environment over smesa/templates/ for Markdown output.
+
+    Autoescaping is on: a value put into the Markdown cannot become HTML unless a
+    template or helper marks it safe. Undefined names are errors, not empty text.
+    """
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("smesa", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def format_date(day: dt.date | None, lang: str) -> str:
+    """`18 June 2025` in English, `2025年6月18日` in Chinese; empty for no date."""
+    if day is None:
+        return ""
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {day:%B} {day.year}"
