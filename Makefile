@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Material 9.7+ prints a banner about MkDocs 2.0 on every run; we stay on MkDocs 1.x.
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system check schema build links test lint fmt bench clean
+.PHONY: setup system check schema build serve links test lint fmt bench clean
 
 # The virtual environment, with every dependency pinned in pyproject.toml.
 $(STAMP): pyproject.toml
@@ -26,10 +28,17 @@ schema: setup
 
 # Validates (the build refuses error findings too), then builds into a temporary folder
 # and swaps it in as site/ only on success.
-build: setup
+build: setup system
 	$(BIN)/smesa check
 	$(BIN)/smesa schema
 	$(BIN)/smesa build
+
+# Live preview on http://127.0.0.1:8000/: rebuilds (validation and pages included) when
+# data/, content/ or the templates change; findings appear in this terminal. The flag is
+# explicit: with some click versions MkDocs 1.6.1's --livereload defaults to off.
+serve: setup system
+	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000 \
+		--watch data --watch smesa/templates --watch overrides
 
 # Internal links and third-party requests of the site/ that `make build` left.
 links: setup
@@ -42,9 +51,11 @@ lint: setup
 fmt: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(BIN)/smesa fmt
 
 test: setup system lint
 	$(BIN)/smesa schema --check
+	$(BIN)/smesa fmt --check
 	$(BIN)/python -m pytest -n 2
 
 bench: setup

@@ -136,6 +136,20 @@ def baseline() -> dict[str, dict[str, Any]]:
     }
 
 
+def smewg_session(day: dt.date, session: str) -> dict[str, Any]:
+    """An SMEWG meeting record, e.g. smewg_session(date(2026, 5, 12), "SMEWG62")."""
+    return {
+        "id": session.lower(),
+        "sample": True,
+        "status": "published",
+        "type": "smewg",
+        "title": text(session, session),
+        "date": day,
+        "mode": "offline",
+        "smewg_session": session,
+    }
+
+
 class RepoFactory:
     """Writes a repository to disk: the real reference data plus the given records."""
 

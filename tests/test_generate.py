@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from smesa.repository import load_repository
+from smesa.rules.registry import rules
 from smesa.site import generate as gen
 from smesa.site.sanitize import clean_html
 from tests.conftest import TODAY, RepoFactory, baseline, text
@@ -25,6 +26,9 @@ def with_draft() -> dict:
     draft.pop("published")
     files[DRAFT] = draft
     return files
+
+
+RULE_PAGES = sorted(["en/rules/index.md", *(f"en/rules/{rule.id.lower()}.md" for rule in rules())])
 
 
 def run(root: Path) -> list[str]:
@@ -59,8 +63,12 @@ def test_pages_for_the_fixture(generated):
         "en/members/beta.md",
         "en/members/index.md",
         "en/recommendations/index.md",
+        "en/reports/annual-2025.md",
+        "en/reports/annual-2026.md",
         "en/reports/annual-report-2025.md",
         "en/reports/index.md",
+        "en/reports/status.md",
+        *RULE_PAGES,
         "en/statistics/index.md",
     ]
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from smesa.rules.registry import rules
 from smesa.site.build import TODAY_VARIABLE
 from smesa.site.generate import hand_written_files
 from tests.conftest import APPROVAL, ROOT, TODAY, RepoFactory, baseline, text
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.build
 
 CASE = "data/cases/2025/alpha-finance.yml"
 DRAFT_MARK = "Zebracorn-draft-4711"
+SUBMITTED_MARK = "Quokka-submitted-5150"  # awaits approval: listed nowhere by its text
 SAFE_MARK = "Sanitised-but-visible-8093"
 PAYLOADS = (
     "<script>alert(1)</script>",
@@ -75,6 +77,15 @@ def fixture_files() -> dict:
     draft.pop("approval")
     draft.pop("published")
     files["data/cases/2025/alpha-draft.yml"] = draft
+    submitted = copy.deepcopy(draft)
+    submitted.update(
+        id="alpha-submitted",
+        status="submitted",
+        title=text(f"Submitted {SUBMITTED_MARK}", f"已提交 {SUBMITTED_MARK}"),
+        summary=text(f"Summary {SUBMITTED_MARK}.", f"摘要 {SUBMITTED_MARK}。"),
+        body=text(f"Body {SUBMITTED_MARK}.", f"正文 {SUBMITTED_MARK}。"),
+    )
+    files["data/cases/2025/alpha-submitted.yml"] = submitted
     unsafe = copy.deepcopy(files[CASE])
     unsafe.update(
         id="beta-digital",
@@ -136,8 +147,13 @@ PAGES = [
     "members/beta/index.html",
     "members/index.html",
     "recommendations/index.html",
+    "reports/annual-2025/index.html",
+    "reports/annual-2026/index.html",
     "reports/annual-report-2025/index.html",
     "reports/index.html",
+    "reports/status/index.html",
+    *(f"rules/{rule.id.lower()}/index.html" for rule in rules()),
+    "rules/index.html",
     "search/index.html",
     "statistics/index.html",
 ]
@@ -162,7 +178,12 @@ def test_every_generated_page_exists_in_both_languages(built: Path, site: Path):
 
 
 def test_draft_text_reaches_no_file(files: dict[str, str]):
-    found = [name for name, content in files.items() if DRAFT_MARK in content]
+    found = [
+        name
+        for name, content in files.items()
+        for mark in (DRAFT_MARK, SUBMITTED_MARK, "Late payment hurts SMEs")
+        if mark in content
+    ]
     assert found == []
     # The unpacking works: published text is found in the Chinese search index.
     assert any(n.startswith("pagefind/") and "为小企业提供更快贷款" in c for n, c in files.items())

@@ -121,6 +121,7 @@ def rules() -> list[Rule]:
     from smesa.rules import (  # noqa: F401  (registers)
         integrity,
         nomenclature,
+        obligations,
         tor,
         translation,
     )

@@ -29,7 +29,7 @@ from smesa.config import site_url
 from smesa.engine import count, run_rules
 from smesa.output import Report, text
 from smesa.repository import Repository, load_repository
-from smesa.site import charts, feeds, opendata, sanitize
+from smesa.site import charts, feeds, i18n, opendata, sanitize
 from smesa.site.generate import GenerateError, generate
 from smesa.site.view import SiteView
 
@@ -56,8 +56,13 @@ class SiteBuild:
         self.repo: Repository | None = None
 
     def on_config(self, config: Any) -> None:
-        """Validate data/ and generate the pages, once per build."""
-        if self.repo is not None:
+        """Validate data/ and generate the pages, once per build.
+
+        Once per build, not once per process: `mkdocs serve` keeps the hook module (and
+        so this object) across rebuilds, and each rebuild must see the edited data. Only
+        static-i18n's nested build of another language is skipped.
+        """
+        if i18n.plugin(config).building:
             return
         root = Path(config.config_file_path).resolve().parent
         repo = load_repository(root, today())

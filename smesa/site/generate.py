@@ -26,7 +26,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +35,10 @@ import nh3
 import yaml
 from markupsafe import Markup, escape
 
-from smesa import models
+from smesa import models, reporting
+from smesa.i18n import is_stale
 from smesa.repository import Repository
+from smesa.rules.registry import rules
 from smesa.site import charts, sanitize
 from smesa.site.view import SECTIONS, SiteView
 from smesa.templating import format_date, markdown_environment
@@ -126,6 +128,7 @@ class PageContext:
     lang: str
     path: str  # inside the language folder, e.g. "cases/x.md"
     missing: bool = False
+    stale: bool = False
 
     @property
     def other(self) -> str:
@@ -148,7 +151,15 @@ class PageContext:
         """A text of this page's record; a missing translation is announced on the page."""
         if text is not None and not getattr(text, self.lang) and getattr(text, self.other):
             self.missing = True
+        if text is not None and self.lang == "zh" and is_stale(text):
+            self.stale = True
         return self.name(text)
+
+    def english(self, text: str) -> str:
+        """Text that exists in English only (e.g. rule descriptions from the code)."""
+        if self.lang != "en":
+            self.missing = True
+        return text
 
     def md(self, text: models.Text | None) -> Markup:
         """Contributor Markdown of this page's record, as a block (sanitised after rendering)."""
@@ -267,6 +278,9 @@ def render(spec: PageSpec, view: SiteView, lang: str) -> str:
     if ctx.missing:
         head.append(f'<p class="smesa-untranslated">{escape(ctx.label("untranslated"))}</p>')
         head.append("")
+    if ctx.stale:
+        head.append(f'<p class="smesa-untranslated">{escape(ctx.label("stale_translation"))}</p>')
+        head.append("")
     if spec.sample:
         note = escape(ctx.label("sample_note"))
         head.append(f'<p class="smesa-sample"><strong>{note}</strong></p>')
@@ -332,6 +346,8 @@ def page_specs(view: SiteView) -> Iterable[PageSpec]:
                 record.sample,
                 {"record": record},
             )
+    yield from rule_pages()
+    yield from reporting_pages(view)
     yield PageSpec(
         "statistics/index.md",
         "statistics.md.j2",
@@ -344,6 +360,47 @@ def page_specs(view: SiteView) -> Iterable[PageSpec]:
             "chart_dir": CHARTS_DIR,
         },
     )
+
+
+def reporting_pages(view: SiteView) -> Iterable[PageSpec]:
+    """The governance dashboard and the annual reports computed from the data (ToR §7)."""
+    words = reporting.labels()
+    yield PageSpec(
+        "reports/status.md",
+        "reporting-embed.md.j2",
+        lambda ctx: words["status_title"][ctx.lang],
+        _label("reports_description"),
+        values={"content": reporting.status_page_body},
+    )
+    for year in reporting.report_years(view.repo):
+        yield PageSpec(
+            f"reports/annual-{year}.md",
+            "reporting-embed.md.j2",
+            lambda ctx, year=year: words["default_title"][ctx.lang].format(year=year),
+            _label("reports_description"),
+            values={"content": partial(reporting.report_page_body, year=year)},
+        )
+
+
+def rule_pages() -> Iterable[PageSpec]:
+    """The rules reference: a page per rule, generated from the registry (issue: every
+    finding links to its rule's page, so a rule without one is a broken link)."""
+    registered = rules()
+    yield PageSpec(
+        "rules/index.md",
+        "rules.md.j2",
+        _label("rules"),
+        _label("rules_description"),
+        values={"rules": registered},
+    )
+    for rule in registered:
+        yield PageSpec(
+            f"rules/{rule.id.lower()}.md",
+            "rule.md.j2",
+            lambda ctx, rule=rule: f"{rule.id} {rule.title}",
+            lambda ctx, rule=rule: rule.title,
+            values={"rule": rule},
+        )
 
 
 # -- writing -------------------------------------------------------------------------

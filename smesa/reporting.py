@@ -1,0 +1,513 @@
+"""The annual report to the SMEWG (ToR §7), computed from the records.
+
+`annual_report(repo, year)` gathers a year's figures: membership at the start and end of
+the year, cases, meetings and decisions, the recommendation paper, activities, approvals
+and the ToR obligations of the year (`smesa.governance`). `write_report` turns them into
+the files `smesa report` writes: tidy CSVs, a Markdown and an HTML page per language,
+the charts of the year, and the PDF (`smesa.report_pdf`).
+
+The figures of a year are taken as of its last day, or as of today for the current
+year. Charts come from `smesa.site.charts`, drawn on a snapshot of the repository as of
+that day, so a report of 2025 printed in 2027 shows no 2026 bar.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from smesa import governance, models
+from smesa.repository import Repository
+from smesa.rules.registry import Clause
+from smesa.site import charts
+from smesa.templating import format_date
+
+LANGUAGES = ("en", "zh")
+# Charts of the report: membership and cases over the years, and this year's coverage.
+REPORT_CHARTS = ("membership-growth", "cases-per-year", "economy-coverage")
+FIGURE_COLUMNS = ("year", "section", "measure", "key", "label_en", "label_zh", "value")
+OBLIGATION_COLUMNS = ("year", "obligation", "clause", "state", "due", "met_by", "statement")
+
+Rows = list[tuple[str, int]]
+
+
+class ReportError(ValueError):
+    """A report that cannot be made: the year is outside the term or has not begun."""
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalLine:
+    """An approval obtained in the year: by which forum, for which record."""
+
+    forum: str  # "SMEWG", "SCE", or "SMEWG (participation)" for a non-member
+    date: dt.date
+    ref: str
+    kind: str
+    id: str
+    title: models.Text
+
+
+@dataclass(frozen=True, slots=True)
+class Compliance:
+    """One obligation of the year, as the report states it."""
+
+    key: str
+    title: dict[str, str]
+    clause: Clause
+    state: governance.State
+    statement: str
+    obligation: governance.Obligation | None = None  # None: the Presidium in office
+
+
+@dataclass
+class AnnualReport:
+    year: int
+    as_of: dt.date
+    members_start: int
+    members_end: int
+    new_members: list[models.Member]
+    withdrawals: list[models.Member]
+    members_by_economy: Rows
+    cases: list[models.Case]
+    cases_by_economy: Rows
+    cases_by_topic: Rows
+    coverage: Rows
+    meetings: list[models.Meeting]
+    proposal: models.Proposal | None
+    activities: list[models.Activity]
+    approvals: list[ApprovalLine]
+    compliance: list[Compliance]
+    record: models.Report | None
+    presidium: models.Presidium | None
+    repo: Repository = field(repr=False)  # the repository as of `as_of`, for the charts
+
+    @property
+    def growth(self) -> int:
+        return self.members_end - self.members_start
+
+    @property
+    def growth_percent(self) -> float | None:
+        if not self.members_start:
+            return None
+        return round(100 * self.growth / self.members_start, 1)
+
+    @property
+    def complete(self) -> bool:
+        """True when the year is over: obligations not met are then missed."""
+        return self.as_of == dt.date(self.year, 12, 31)
+
+    @property
+    def missed(self) -> list[Compliance]:
+        return [c for c in self.compliance if c.state == "overdue"]
+
+    @property
+    def approval(self) -> models.Approval | None:
+        """The SMEWG's approval of this report, when recorded."""
+        if self.record and self.record.approval:
+            return self.record.approval.smewg
+        return None
+
+    def title(self, lang: str) -> str:
+        if self.record:
+            return text_in(self.record.title, lang)
+        return labels()["default_title"][lang].format(year=self.year)
+
+
+# -- computing -----------------------------------------------------------------------
+
+
+def text_in(text: models.Text | None, lang: str) -> str:
+    """A record text in `lang`, English when it has no translation."""
+    if text is None:
+        return ""
+    return (getattr(text, lang) or text.en or text.zh or "").strip()
+
+
+def report_years(repo: Repository) -> range:
+    """The years a report can be made for: the term's years up to the current one."""
+    return range(repo.tor.term.start.year, min(repo.today.year, repo.term_end.year) + 1)
+
+
+def as_of(repo: Repository, day: dt.date, case_years: Callable[[int], bool]) -> Repository:
+    """The repository as it stood on `day`, with only the cases of `case_years`.
+
+    `today` moves to `day` (so charts end there); records are shared, not copied.
+    """
+    kept = [
+        e
+        for e in repo.entries
+        if not isinstance(e.record, models.Case) or case_years(e.record.year)
+    ]
+    return dataclasses.replace(repo, today=day, entries=kept)
+
+
+def annual_report(repo: Repository, year: int) -> AnnualReport:
+    """The figures of `year` from the records. Raises ReportError for a year outside
+    the term or not begun."""
+    years = report_years(repo)
+    if year not in years:
+        raise ReportError(
+            f"no report for {year}: reports cover the years of the term that have begun "
+            f"({years.start}–{years.stop - 1} as of {repo.today})"
+        )
+    day = min(dt.date(year, 12, 31), repo.today)
+    start = dt.date(year - 1, 12, 31)
+    members = [e.record for e in repo.of(models.Member)]
+    active_end = [m for m in members if charts.member_active_on(m, day, repo.today)]
+    this_year = as_of(repo, day, lambda y: y == year)
+    proposals = sorted(
+        (e.record for e in repo.of(models.Proposal) if e.record.year == year),
+        key=lambda p: (p.status == "draft", p.id),
+    )
+    reports = sorted(
+        (e.record for e in repo.of(models.Report) if e.record.year == year),
+        key=lambda r: (r.status != "published", r.status == "draft", r.id),
+    )
+    return AnnualReport(
+        year=year,
+        as_of=day,
+        members_start=sum(charts.member_active_on(m, start, repo.today) for m in members),
+        members_end=len(active_end),
+        new_members=sorted(
+            (m for m in members if m.joined.year == year and m.joined <= day),
+            key=lambda m: (m.joined, m.id),
+        ),
+        withdrawals=sorted(
+            (m for m in members if m.withdrawn and m.withdrawn.year == year and m.withdrawn <= day),
+            key=lambda m: (m.withdrawn, m.id),
+        ),
+        members_by_economy=sorted(
+            Counter(m.economy for m in active_end).items(), key=lambda row: (-row[1], row[0])
+        ),
+        cases=sorted(charts.published_cases(this_year), key=lambda c: (c.published or day, c.id)),
+        cases_by_economy=charts.chart_data(this_year, "cases-by-economy"),
+        cases_by_topic=charts.chart_data(this_year, "cases-by-topic"),
+        coverage=charts.chart_data(this_year, "economy-coverage"),
+        meetings=_dated(repo, models.Meeting, year, day),
+        proposal=proposals[0] if proposals else None,
+        activities=_dated(repo, models.Activity, year, day),
+        approvals=sorted(_approvals(repo, year, day), key=lambda a: (a.date, a.forum, a.id)),
+        compliance=_compliance(repo, year, day),
+        record=reports[0] if reports else None,
+        presidium=governance.presidium_in_office(repo, day),
+        repo=as_of(repo, day, lambda y: y <= year),
+    )
+
+
+def _dated(repo: Repository, model: Any, year: int, day: dt.date) -> list[Any]:
+    records = [e.record for e in repo.of(model) if e.record.date.year == year]
+    return sorted((r for r in records if r.date <= day), key=lambda r: (r.date, r.id))
+
+
+def _approvals(repo: Repository, year: int, day: dt.date) -> list[ApprovalLine]:
+    """Every approval dated in the year: of records (SMEWG, SCE), of non-member
+    participants, and of ToR revisions and extensions."""
+    found: list[ApprovalLine] = []
+
+    def add(forum: str, approval: models.Approval | None, kind: str, rid: str, title: Any) -> None:
+        if approval and approval.date.year == year and approval.date <= day:
+            found.append(ApprovalLine(forum, approval.date, approval.ref, kind, rid, title))
+
+    for entry in repo.entries:
+        record = entry.record
+        title = getattr(record, "title", None) or getattr(record, "name", None) or models.Text()
+        if isinstance(record, models.Output) and record.approval:
+            add("SMEWG", record.approval.smewg, record.kind, entry.id, title)
+            add("SCE", record.approval.sce, record.kind, entry.id, title)
+        for group in ("participants", "partners", "sponsors", "guests"):
+            for person in getattr(record, group, ()):
+                add("SMEWG (participation)", person.approval, record.kind, entry.id, person.name)
+    tor = repo.tor
+    for revision in tor.revisions:
+        add("SMEWG", revision, "tor", "tor-revision", tor.title)
+    for extension in tor.extensions:
+        add("SCE", extension.approval, "tor", "tor-extension", tor.title)
+    return found
+
+
+def _compliance(repo: Repository, year: int, day: dt.date) -> list[Compliance]:
+    out = []
+    for found in governance.yearly_obligations(repo, year, day):
+        o = found
+        if o.state == "due" and day == dt.date(year, 12, 31):
+            o = dataclasses.replace(o, state="overdue")  # the year is over: missed
+        statement = o.statement
+        if o.state == "due":
+            statement = f"Not yet due: {statement[0].lower()}{statement[1:]}"
+        out.append(Compliance(o.key, governance.TITLES[o.key], o.clause, o.state, statement, o))
+    presidium = governance.presidium_in_office(repo, day)
+    if presidium:
+        state: governance.State = "met"
+        statement = f"Met: {presidium.id} in office ({presidium.start} to {presidium.end})"
+    else:
+        state = "overdue"
+        statement = f"Not met: no Presidium in office on {day}"
+    out.append(
+        Compliance(
+            "presidium-in-office",
+            labels()["presidium_in_office"],
+            governance.CLAUSES["presidium-election"],
+            state,
+            statement,
+        )
+    )
+    return out
+
+
+# -- labels and pages ----------------------------------------------------------------
+
+
+@cache
+def labels() -> dict[str, Any]:
+    """Interface strings of the report and the dashboard, per language."""
+    import yaml
+
+    path = Path(__file__).parent / "templates" / "reporting.yml"
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+@cache
+def _environment() -> Any:
+    from smesa.templating import markdown_environment
+
+    # Values go into Markdown tables: `cell` keeps them on one line and stops a '|' from
+    # splitting a column. The site sanitises the rendered HTML.
+    env = markdown_environment()
+    env.filters["cell"] = lambda value: " ".join(str(value).split()).replace("|", "\\|")
+    return env
+
+
+class Words:
+    """What a template needs to say things in one language."""
+
+    def __init__(self, repo: Repository, lang: str) -> None:
+        self.repo = repo
+        self.lang = lang
+        self.labels = labels()
+
+    def __call__(self, key: str, **values: object) -> str:
+        return self.labels[key][self.lang].format(**values)
+
+    def t(self, text: models.Text | None) -> str:
+        return text_in(text, self.lang)
+
+    def date(self, day: dt.date | None) -> str:
+        return format_date(day, self.lang)
+
+    def economy(self, code: str) -> str:
+        economy = self.repo.economies.get(code)
+        return text_in(economy.name, self.lang) if economy else code
+
+    def topic(self, topic_id: str) -> str:
+        topic = self.repo.topics.get(topic_id)
+        return text_in(topic.name, self.lang) if topic else topic_id
+
+    def member(self, member_id: str) -> str:
+        entry = self.repo.index(models.Member).get(member_id)
+        return text_in(entry.record.name, self.lang) if entry else member_id
+
+    def kind(self, key: str) -> str:
+        return self.labels["kinds"].get(key, {}).get(self.lang, key)
+
+    def state(self, state: str) -> str:
+        return self.labels["states"][state][self.lang]
+
+    def chart_title(self, name: str) -> str:
+        return charts.CHARTS[name].title[self.lang]
+
+    def chart_alt(self, name: str) -> str:
+        return charts.CHARTS[name].alt[self.lang]
+
+    def participants(self, people: list[models.Participant]) -> str:
+        return "; ".join(self.t(p.name) for p in people)
+
+
+def report_markdown(report: AnnualReport, lang: str, chart_dir: str | None = "charts") -> str:
+    """The report as the body of a Markdown page (English, or Chinese where translated).
+
+    `chart_dir` is where the page finds `<chart>.<lang>.svg` (see `write_report_charts`);
+    None leaves the charts out.
+    """
+    template = _environment().get_template("reporting-annual.md.j2")
+    return template.render(
+        report=report,
+        w=Words(report.repo, lang),
+        chart_dir=chart_dir,
+        chart_names=REPORT_CHARTS,
+        chart_file=charts.chart_file,
+    )
+
+
+def status_markdown(
+    repo: Repository, board: governance.Dashboard, lang: str, *, public: bool = False
+) -> str:
+    """The governance dashboard as Markdown (`smesa status`'s content). `public` leaves
+    out the titles of records awaiting approval: unpublished text stays off the site."""
+    template = _environment().get_template("reporting-status.md.j2")
+    return template.render(board=board, w=Words(repo, lang), public=public)
+
+
+def status_page_body(repo: Repository, lang: str) -> Markup:
+    """The site's governance page body, as of the build date (`reporting-embed.md.j2`)."""
+    return Markup(status_markdown(repo, governance.dashboard(repo), lang, public=True))
+
+
+def report_page_body(repo: Repository, lang: str, *, year: int) -> Markup:
+    """The site's page body of one annual report; the charts are on the statistics page."""
+    return Markup(report_markdown(annual_report(repo, year), lang, chart_dir=None))
+
+
+def markdown_to_html(markdown_text: str, title: str, lang: str) -> str:
+    """A standalone HTML page of the report, with no third-party request."""
+    import markdown
+
+    body = markdown.markdown(markdown_text, extensions=["tables", "attr_list"])
+    template = _environment().get_template("reporting-page.html.j2")
+    return template.render(title=title, lang="zh-Hans" if lang == "zh" else "en", body=body)
+
+
+# -- files ---------------------------------------------------------------------------
+
+
+def figure_rows(report: AnnualReport) -> list[dict[str, object]]:
+    """The report's figures as tidy rows: one measure of one key per row."""
+    words = {lang: Words(report.repo, lang) for lang in LANGUAGES}
+    rows: list[dict[str, object]] = []
+
+    def row(section: str, measure: str, key: str, value: object, name: Callable[..., str]) -> None:
+        rows.append(
+            {
+                "year": report.year,
+                "section": section,
+                "measure": measure,
+                "key": key,
+                "label_en": name(words["en"]),
+                "label_zh": name(words["zh"]),
+                "value": value,
+            }
+        )
+
+    def total(section: str, measure: str, value: object) -> None:
+        row(section, measure, "", value, lambda w: w(f"measure_{measure}"))
+
+    total("membership", "members_at_start", report.members_start)
+    total("membership", "members_at_end", report.members_end)
+    total("membership", "growth", report.growth)
+    total(
+        "membership",
+        "growth_percent",
+        "" if report.growth_percent is None else report.growth_percent,
+    )
+    total("membership", "new_members", len(report.new_members))
+    total("membership", "withdrawals", len(report.withdrawals))
+    for m in report.new_members:
+        row("new_members", "joined", m.id, m.joined.isoformat(), lambda w, m=m: w.t(m.name))
+    for m in report.withdrawals:
+        row("withdrawals", "withdrawn", m.id, str(m.withdrawn), lambda w, m=m: w.t(m.name))
+    for code, count in report.members_by_economy:
+        row("members_by_economy", "members", code, count, lambda w, c=code: w.economy(c))
+    total("cases", "published_cases", len(report.cases))
+    for code, count in report.cases_by_economy:
+        row("cases_by_economy", "published_cases", code, count, lambda w, c=code: w.economy(c))
+    for topic, count in report.cases_by_topic:
+        row("cases_by_topic", "published_cases", topic, count, lambda w, t=topic: w.topic(t))
+    for key, count in report.coverage:
+        row("economy_coverage", "economies", key, count, lambda w, k=key: w(f"coverage_{k}"))
+    total("meetings", "meetings", len(report.meetings))
+    for kind, count in sorted(Counter(m.type for m in report.meetings).items()):
+        row("meetings_by_type", "meetings", kind, count, lambda w, k=kind: w.kind(k))
+    total("meetings", "decisions", sum(len(m.decisions) for m in report.meetings))
+    total("activities", "activities", len(report.activities))
+    for a in report.activities:
+        people = len(a.participants) + len(a.partners) + len(a.sponsors)
+        row(
+            "activities",
+            "participants_partners_sponsors",
+            a.id,
+            people,
+            lambda w, a=a: w.t(a.title),
+        )
+    total("approvals", "approvals", len(report.approvals))
+    for forum, count in sorted(Counter(a.forum for a in report.approvals).items()):
+        row("approvals_by_forum", "approvals", forum, count, lambda w, f=forum: f)
+    for c in report.compliance:
+        met = {"met": 1, "overdue": 0, "due": ""}[c.state]
+        row("compliance", "met", c.key, met, lambda w, c=c: c.title[w.lang])
+    return rows
+
+
+def _csv(columns: tuple[str, ...], rows: list[dict[str, object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def figures_csv(report: AnnualReport) -> str:
+    return _csv(FIGURE_COLUMNS, figure_rows(report))
+
+
+def obligations_csv(report: AnnualReport) -> str:
+    rows: list[dict[str, object]] = []
+    for c in report.compliance:
+        o = c.obligation
+        met_by = o.met_by if o else (report.presidium.id if report.presidium else None)
+        rows.append(
+            {
+                "year": report.year,
+                "obligation": c.key,
+                "clause": c.clause.section,
+                "state": c.state,
+                "due": o.due.isoformat() if o else "",
+                "met_by": met_by or "",
+                "statement": c.statement,
+            }
+        )
+    return _csv(OBLIGATION_COLUMNS, rows)
+
+
+def write_report_charts(report: AnnualReport, out_dir: Path) -> list[Path]:
+    """The report's charts, as of its day, as `<chart>.<lang>.svg` in `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in REPORT_CHARTS:
+        for lang in LANGUAGES:
+            target = out_dir / charts.chart_file(name, lang)
+            target.write_bytes(charts.CHARTS[name].render(report.repo, lang))
+            written.append(target)
+    return written
+
+
+def write_report(report: AnnualReport, out_dir: Path) -> list[Path]:
+    """Write every output of the report to `out_dir`; returns the files written."""
+    from smesa.report_pdf import render_pdf
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"annual-report-{report.year}"
+    written = write_report_charts(report, out_dir / "charts")
+    outputs: dict[str, str] = {
+        f"{stem}-figures.csv": figures_csv(report),
+        f"{stem}-obligations.csv": obligations_csv(report),
+    }
+    for lang in LANGUAGES:
+        body = report_markdown(report, lang)
+        outputs[f"{stem}.{lang}.md"] = f"# {report.title(lang)}\n\n{body}"
+        outputs[f"{stem}.{lang}.html"] = markdown_to_html(body, report.title(lang), lang)
+    for name, content in outputs.items():
+        (out_dir / name).write_text(content, "utf-8")
+        written.append(out_dir / name)
+    pdf = out_dir / f"{stem}.pdf"
+    pdf.write_bytes(render_pdf(report))
+    written.append(pdf)
+    return sorted(written)
