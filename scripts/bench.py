@@ -4,11 +4,28 @@ check: a synthetic repository of 10,000 records (cases, members, meetings) made 
 the sample data; prints the wall time of `smesa check` (a real process, as CI runs
 it), the time to merely parse the same files with PyYAML's C loader, and their ratio.
 Targets: under 2 s and a ratio under 1.5.
+
+site: a synthetic repository of 300 members and 600 cases (the sample data plus copies
+of its active members and published cases, renumbered, all valid and in both languages)
+with the site sources (mkdocs.yml, hand-written content/, overrides/, hooks/); prints
+- the full build: `smesa build` (validation, generation, MkDocs, Pagefind) from a clean
+  checkout, i.e. without generated pages, as CI builds;
+- MkDocs alone on the Markdown that build generated, with the smesa hook removed from a
+  copy of mkdocs.yml, plus the same Pagefind run the hook makes (Pagefind is in both);
+- their ratio (target < 1.15);
+- the home page weight (target < 150 KB) and the bytes of the first search on the search
+  page (target < 250 KB), both measured in headless Chromium: every response the page
+  loads (HTML, CSS, JS, images, Pagefind's index, fragments and WebAssembly), each body
+  counted as gzip -6 compresses it or as it is when that is smaller (Pagefind's files
+  are gzip-compressed already). KB = 1,000 bytes.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import gzip
+import json
 import shutil
 import statistics
 import subprocess
@@ -21,6 +38,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SMESA = [sys.executable, "-m", "smesa.cli"]
+TODAY = "2026-11-26"
+sys.path.insert(0, str(ROOT / "tests"))
 
 
 def _template(path: str) -> str:
@@ -57,7 +76,7 @@ def time_check(root: Path, runs: int) -> tuple[float, str]:
     for _ in range(runs):
         start = time.perf_counter()
         done = subprocess.run(
-            [*SMESA, "check", "--today", "2026-11-26"],
+            [*SMESA, "check", "--today", TODAY],
             cwd=root,
             capture_output=True,
             text=True,
@@ -95,12 +114,211 @@ def bench_check(records: int, runs: int) -> None:
         print("  targets: check < 2 s, ratio < 1.5")
 
 
+# -- site ------------------------------------------------------------------------------
+
+SITE_TARGETS = {"ratio": 1.15, "home_kb": 150, "search_kb": 250}
+
+
+def _renumber(record: dict, text_keys: tuple[str, ...], suffix: str) -> None:
+    """Make the texts under `text_keys` unique; keep their translation fingerprints valid."""
+    from smesa.i18n import fingerprint
+
+    for key in text_keys:
+        text = record[key]
+        text["en"] = f"{text['en']} {suffix}"
+        text["zh"] = f"{text['zh']} {suffix}"
+        if "zh_source" in text:
+            text["zh_source"] = fingerprint(text["en"])
+
+
+def _records(folder: Path, keep) -> list[tuple[Path, dict]]:
+    found = [(p, yaml.safe_load(p.read_text("utf-8"))) for p in sorted(folder.rglob("*.yml"))]
+    return [(p, r) for p, r in found if keep(r)]
+
+
+def make_site_repository(target: Path, members: int, cases: int) -> tuple[int, int]:
+    """The site sources and sample data plus renumbered copies of its active members and
+    published cases; returns the member and published case counts."""
+    from browser.local_site import copy_site_sources
+
+    copy_site_sources(ROOT, target)
+    data = target / "data"
+    member_src = _records(data / "members", lambda r: r["status"] == "active")
+    case_src = _records(data / "cases", lambda r: r["status"] == "published")
+    shipped_members = len(list((data / "members").glob("*.yml")))
+    new_members = max(0, members - shipped_members)
+    for i in range(new_members):
+        record = copy.deepcopy(member_src[i % len(member_src)][1])
+        record["id"] = f"member-{i:04d}"
+        _renumber(record, ("name",), f"{i:04d}")
+        _write_yaml(data / "members" / f"{record['id']}.yml", record)
+    for i in range(max(0, cases - len(case_src))):
+        source, original = case_src[i % len(case_src)]
+        record = copy.deepcopy(original)
+        record["id"] = f"case-{i:04d}"
+        if new_members:
+            record["member"] = f"member-{i % new_members:04d}"
+        _renumber(record, ("title",), f"{i:04d}")
+        _write_yaml(source.parent / f"{record['id']}.yml", record)
+    published = len(_records(data / "cases", lambda r: r["status"] == "published"))
+    return len(list((data / "members").glob("*.yml"))), published
+
+
+def _write_yaml(path: Path, record: dict) -> None:
+    path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def without_hook(config: Path) -> Path:
+    """A copy of mkdocs.yml without the `hooks:` section (the smesa hook)."""
+    lines, skipping = [], False
+    for line in config.read_text("utf-8").splitlines(keepends=True):
+        if line.startswith("hooks:"):
+            skipping = True
+            continue
+        if skipping and (line.startswith((" ", "-")) or not line.strip()):
+            continue
+        skipping = False
+        lines.append(line)
+    copy_path = config.with_name("mkdocs-nohook.yml")
+    copy_path.write_text("".join(lines), "utf-8")
+    if "hooks/" in copy_path.read_text("utf-8"):
+        raise SystemExit(f"{config}: could not remove the hooks section")
+    return copy_path
+
+
+def remove_generated(root: Path) -> None:
+    """Delete the generated pages and charts, as in a fresh checkout (they are git-ignored)."""
+    from smesa.site.generate import MANIFEST
+
+    content = root / "content"
+    manifest = content / MANIFEST
+    if manifest.is_file():
+        for rel in json.loads(manifest.read_text("utf-8")):
+            (content / rel).unlink(missing_ok=True)
+        manifest.unlink()
+
+
+def _run(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-4000:]}")
+    return elapsed
+
+
+def time_site_builds(root: Path, runs: int) -> tuple[float, float, Path]:
+    """Median wall times of the full build and of MkDocs + Pagefind without the hook."""
+    from smesa.site.pagefind import build_index
+
+    bare_config = without_hook(root / "mkdocs.yml")
+    bare_site = root / "site-nohook"
+    full, bare = [], []
+    for _ in range(runs):
+        remove_generated(root)
+        shutil.rmtree(root / "site", ignore_errors=True)
+        full.append(_run([*SMESA, "build", "--today", TODAY], root))
+        shutil.rmtree(bare_site, ignore_errors=True)
+        mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(bare_config)]
+        elapsed = _run([*mkdocs, "-d", str(bare_site)], root)
+        start = time.perf_counter()
+        build_index(bare_site, ["en", "zh"])
+        bare.append(elapsed + time.perf_counter() - start)
+    return statistics.median(full), statistics.median(bare), root / "site"
+
+
+def compressed_size(body: bytes) -> int:
+    """What a server sends: gzip -6, unless the body is already compressed."""
+    return min(len(body), len(gzip.compress(body, compresslevel=6)))
+
+
+def page_transfer(site: Path, path: str, query: str | None = None) -> dict[str, tuple[int, int]]:
+    """Responses Chromium gets loading `path` (and, with `query`, running one search in the
+    Pagefind UI): resource type -> (count, compressed bytes)."""
+    from browser.local_site import launch_chromium, serve
+    from playwright.sync_api import sync_playwright
+
+    sizes: dict[str, tuple[int, int]] = {}
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        context = browser.new_context()
+        responses = []
+        # A lambda: Playwright cannot register a bound builtin such as list.append.
+        context.on("response", lambda response: responses.append(response))  # noqa: PLW0108
+        page = context.new_page()
+        page.goto(base + path, wait_until="networkidle")
+        if query is not None:
+            page.fill(".pagefind-ui__search-input", query)
+            page.wait_for_selector(".pagefind-ui__result-link")
+            page.wait_for_load_state("networkidle")
+        for response in responses:
+            if not response.url.startswith(base + "/"):
+                raise SystemExit(f"third-party request: {response.url}")
+            kind = response.request.resource_type
+            if kind == "fetch" and "/pagefind/" in response.url:
+                kind = "pagefind data"  # index, fragments, WebAssembly
+            count, total = sizes.get(kind, (0, 0))
+            sizes[kind] = (count + 1, total + compressed_size(response.body()))
+        browser.close()
+    return sizes
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1000:.1f} KB"
+
+
+def _print_transfer(title: str, sizes: dict[str, tuple[int, int]], target: int) -> None:
+    total = sum(size for _, size in sizes.values())
+    requests = sum(count for count, _ in sizes.values())
+    print(f"  {title}: {_kb(total)} in {requests} requests   (target < {target} KB)")
+    for kind, (count, size) in sorted(sizes.items(), key=lambda item: -item[1][1]):
+        print(f"      {kind:<15} {count:>3} requests  {_kb(size):>10}")
+
+
+def bench_site(members: int, cases: int, runs: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="smesa-bench-site-") as tmp:
+        root = Path(tmp)
+        member_count, case_count = make_site_repository(root, members, cases)
+        full_s, bare_s, site = time_site_builds(root, runs)
+        pages = sum(1 for _ in site.rglob("*.html"))
+        print(
+            f"site benchmark: {member_count} members, {case_count} published cases, "
+            f"{pages:,} HTML pages (both languages)"
+        )
+        print(f"  full build (smesa build), median of {runs}:          {full_s:6.2f} s")
+        print(f"  MkDocs without the hook + Pagefind, median of {runs}: {bare_s:6.2f} s")
+        print(
+            f"  ratio full / without hook:                       {full_s / bare_s:6.2f}"
+            f"   (target < {SITE_TARGETS['ratio']})"
+        )
+        _print_transfer("home page /", page_transfer(site, "/"), SITE_TARGETS["home_kb"])
+        for path, query in (("/search/", "export"), ("/zh/search/", "出口")):
+            sizes = page_transfer(site, path, query)
+            _print_transfer(f"first search {path} {query!r}", sizes, SITE_TARGETS["search_kb"])
+
+
+PARTS = ("check", "site")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--records", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "parts", nargs="*", metavar="PART", help=f"{' or '.join(PARTS)} (default: all)"
+    )
+    parser.add_argument("--records", type=int, default=10_000, help="check: records")
+    parser.add_argument("--members", type=int, default=300, help="site: members")
+    parser.add_argument("--cases", type=int, default=600, help="site: published cases")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs (median)")
     args = parser.parse_args()
-    bench_check(args.records, args.runs)
+    parts = args.parts or PARTS
+    if unknown := sorted(set(parts) - set(PARTS)):
+        parser.error(f"unknown part {', '.join(unknown)}: choose from {', '.join(PARTS)}")
+    if "check" in parts:
+        bench_check(args.records, args.runs)
+    if "site" in parts:
+        bench_site(args.members, args.cases, args.runs)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,94 @@
+"""Build the site, serve it on 127.0.0.1, open it in headless Chromium.
+
+Plain functions, no pytest: the browser tests and ``scripts/bench.py`` share them.
+
+Builds run in a copy of the repository (data/, the hand-written pages of content/,
+mkdocs.yml, overrides/, hooks/), so they neither touch the working tree's content/ and
+site/ nor race another build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from playwright.sync_api import Browser, Playwright
+
+from smesa.site.generate import MANIFEST
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SITE_SOURCES = ("data", "mkdocs.yml", "overrides", "hooks")
+
+
+def copy_site_sources(source: Path, target: Path) -> Path:
+    """Copy what a site build reads; content/ without the pages the generator wrote."""
+    for name in SITE_SOURCES:
+        path = source / name
+        if path.is_dir():
+            shutil.copytree(path, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(path, target / name)
+    manifest = source / "content" / MANIFEST
+    generated = set(json.loads(manifest.read_text("utf-8"))) if manifest.is_file() else set()
+    generated.add(MANIFEST)
+    for path in sorted((source / "content").rglob("*")):
+        rel = path.relative_to(source / "content").as_posix()
+        if path.is_file() and rel not in generated:
+            (target / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target / "content" / rel)
+    return target
+
+
+def build_site(root: Path, today: dt.date) -> Path:
+    """Run ``smesa build`` (validation, generation, MkDocs, Pagefind) in `root`."""
+    done = subprocess.run(
+        [sys.executable, "-m", "smesa.cli", "build", "--today", today.isoformat()],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"smesa build failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    return root / "site"
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """The system Chromium, headless (Playwright's own browsers cannot be downloaded here)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve `directory` over HTTP on 127.0.0.1 (a random free port); yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
