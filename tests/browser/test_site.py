@@ -277,7 +277,9 @@ def violations_report(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("path", ["/", f"/cases/{A_CASE}/", "/members/", "/statistics/"])
+@pytest.mark.parametrize(
+    "path", ["/", f"/cases/{A_CASE}/", "/members/", "/statistics/", "/search/"]
+)
 def test_axe_finds_no_violations(site: SitePage, lang: str, path: str) -> None:
     page = site.open(LANGUAGE_PREFIX[lang] + path)
     results = AXE.run(page)
