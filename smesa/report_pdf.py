@@ -108,8 +108,9 @@ def render_pdf(report: AnnualReport) -> bytes:
         ("compliance", _compliance),
         ("charts", _charts),
     )
+    # The contents placeholder ends with a page break: the summary starts on that page.
     for number, (key, write) in enumerate(sections, start=1):
-        if key in ("summary", "charts") or pdf.get_y() > 200:
+        if key == "charts" or (key != "summary" and pdf.get_y() > 200):
             pdf.add_page()
         _heading(pdf, f"{number}. {en(key)}  {zh(key)}", f"{number}. {en(key)}")
         write(pdf, report, en)

@@ -116,8 +116,11 @@ def test_csv_is_tidy_and_matches_the_report(written):
 def test_pdf_opens_with_its_pages_and_both_languages(written):
     _report, out = written
     reader = pypdf.PdfReader(out / f"annual-report-{YEAR}.pdf")
-    # cover, contents, 7 pages of sections and charts
-    assert len(reader.pages) == 10
+    # cover, contents, 7 pages of sections and charts, and no page holding only its footer
+    assert len(reader.pages) == 9
+    footer = "APEC SME Service Alliance Annual Report 2025"
+    bodies = [page.extract_text().replace(footer, "").split() for page in reader.pages]
+    assert [number for number, words in enumerate(bodies, 1) if len(words) <= 1] == []
     assert reader.metadata.title == "APEC SME Service Alliance Annual Report 2025"
     outline = [item.title for item in reader.outline]
     assert outline[0] == "1. Summary" and outline[-1] == "9. Charts"
