@@ -70,17 +70,7 @@ def modeline(rel: str) -> str:
 
 def _field_model(model: Any, name: str) -> Any:
     fields = getattr(model, "model_fields", {})
-    return _inner_model(fields[name].annotation) if name in fields else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
+    return models.model_in(fields[name].annotation) if name in fields else None
 
 
 def key_order(model: Any) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -34,6 +34,17 @@ ApecRef = Annotated[
 ]
 Status = Literal["draft", "submitted", "approved", "published"]
 Mode = Literal["online", "offline", "hybrid"]
+
+
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model inside a field's annotation (`Text | None`, `list[Result]` -> the model)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 class Strict(BaseModel):

@@ -337,17 +337,7 @@ def _allowed_keys(model: type[pydantic.BaseModel], path: Path_) -> list[str]:
         field_info = getattr(current, "model_fields", {}).get(part)
         if field_info is None:
             return []
-        current = _model_in(field_info.annotation)
+        current = models.model_in(field_info.annotation)
         if current is None:
             return []
     return sorted(getattr(current, "model_fields", {}))
-
-
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -198,6 +200,18 @@ def check(root: Path, today: dt.date = TODAY) -> list[Finding]:
 @pytest.fixture
 def findings_of() -> Callable[..., list[Finding]]:
     return check
+
+
+def smesa(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The real `smesa` command, as a contributor or CI runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "smesa.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        input=stdin,
+    )
 
 
 def rules_hit(findings: list[Finding]) -> list[str]:

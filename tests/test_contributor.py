@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY, check
+from conftest import ROOT, TODAY, check, smesa
 
 from smesa.fmt import format_text, rewrite
 from smesa.i18n import fingerprint
@@ -16,17 +14,6 @@ from smesa.loader import load_bytes, load_file
 from smesa.repository import data_files
 
 CASE = "data/cases/2025/alpha-finance.yml"
-
-
-def smesa(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "smesa.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        input=stdin,
-    )
 
 
 @pytest.fixture

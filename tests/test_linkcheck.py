@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY
+from conftest import ROOT, TODAY, smesa
 
 from smesa.linkcheck import LinkProblem, check_site
 
@@ -158,16 +156,6 @@ def test_base_href_changes_what_relative_links_mean(tmp_path: Path) -> None:
     (tmp_path / "docs" / "page.html").write_text("")
     (tmp_path / "index.html").write_text('<base href="/docs/"><a href="page.html">p</a>')
     assert check_site(tmp_path, SITE_URL) == []
-
-
-def smesa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "smesa.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_cli_exits_1_and_lists_each_problem(site: Path) -> None:
