@@ -50,6 +50,18 @@ def text_fields(value: object, path: Path_ = ()) -> Iterator[tuple[Path_, models
             yield from text_fields(child, (*path, index))
 
 
+def record_texts(repo: Repository) -> list[tuple[Entry, Path_, models.Text]]:
+    """Every bilingual text of every valid record, found once per repository (several
+    rules and reports walk them)."""
+    if "record_texts" not in repo.memo:
+        repo.memo["record_texts"] = [
+            (entry, path, text)
+            for entry in repo.entries
+            for path, text in text_fields(entry.record)
+        ]
+    return repo.memo["record_texts"]
+
+
 def is_shown(record: models.Record) -> bool:
     """Records readers see on the site: published outputs, members, the Presidium."""
     if isinstance(record, models.Output):
@@ -71,22 +83,21 @@ class Coverage:
 def coverage(repo: Repository) -> dict[str, Coverage]:
     """Per data folder, over the records readers see."""
     result: dict[str, Coverage] = {}
-    for entry in repo.entries:
+    for entry, path, text in record_texts(repo):
         if not is_shown(entry.record):
             continue
+        if not (text.en or "").strip():
+            continue
         state = result.setdefault(entry.record.folder, Coverage())
-        for path, text in text_fields(entry.record):
-            if not (text.en or "").strip():
-                continue
-            state.texts += 1
-            if not (text.zh or "").strip():
-                state.missing.append((entry, path))
-                continue
-            state.translated += 1
-            if is_stale(text):
-                state.stale.append((entry, path))
-            elif not text.zh_source:
-                state.unverified += 1
+        state.texts += 1
+        if not (text.zh or "").strip():
+            state.missing.append((entry, path))
+            continue
+        state.translated += 1
+        if is_stale(text):
+            state.stale.append((entry, path))
+        elif not text.zh_source:
+            state.unverified += 1
     return dict(sorted(result.items()))
 
 

@@ -79,6 +79,8 @@ class Repository:
     misplaced: list[tuple[Source, str]] = field(default_factory=list)
     entries: list[Entry[models.Record]] = field(default_factory=list)
     reference: dict[str, Entry[Any]] = field(default_factory=dict)
+    # Derived data other modules compute once per repository (e.g. smesa.i18n's texts).
+    memo: dict[str, Any] = field(default_factory=dict)
 
     # -- access --------------------------------------------------------------------
 

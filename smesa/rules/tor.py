@@ -11,7 +11,7 @@ from typing import Any
 
 from smesa import models
 from smesa.findings import Severity
-from smesa.i18n import text_fields
+from smesa.i18n import record_texts
 from smesa.loader import Path_
 from smesa.repository import Repository, dotted
 from smesa.rules import clauses
@@ -47,12 +47,9 @@ def english_output(repo: Repository) -> Iterator[Hit]:
     approved and published records and of member institutions; drafts may be
     incomplete.
     """
-    for entry in repo.entries:
-        if not _is_output(entry.record):
-            continue
-        for path, text in text_fields(entry.record):
-            if not (text.en or "").strip():
-                yield Hit(entry, (*path, "en"), f"{dotted(path)} has no English text")
+    for entry, path, text in record_texts(repo):
+        if not (text.en or "").strip() and _is_output(entry.record):
+            yield Hit(entry, (*path, "en"), f"{dotted(path)} has no English text")
 
 
 @rule(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from smesa.findings import Severity
-from smesa.i18n import fingerprint, is_stale, text_fields
+from smesa.i18n import fingerprint, is_stale, record_texts
 from smesa.repository import Repository, dotted
 from smesa.rules import clauses
 from smesa.rules.registry import Hit, rule
@@ -31,12 +31,11 @@ def translation_stale(repo: Repository) -> Iterator[Hit]:
     the English is edited later, the Chinese may no longer say the same. The Chinese
     page then says it may be out of date.
     """
-    for entry in repo.entries:
-        for path, text in text_fields(entry.record):
-            if is_stale(text):
-                yield Hit(
-                    entry,
-                    (*path, "zh_source"),
-                    f"{dotted(path)}.zh was translated from other English "
-                    f"(now {fingerprint(text.en or '')}, recorded {text.zh_source})",
-                )
+    for entry, path, text in record_texts(repo):
+        if is_stale(text):
+            yield Hit(
+                entry,
+                (*path, "zh_source"),
+                f"{dotted(path)}.zh was translated from other English "
+                f"(now {fingerprint(text.en or '')}, recorded {text.zh_source})",
+            )
