@@ -22,6 +22,10 @@ def on_page_content(html, page, config, files):
     return _site.page_content(html, page)
 
 
+def on_build_error(error):
+    _site.build_error()
+
+
 def on_page_context(context, page, config, nav):
     # Default priority: runs after static-i18n (50) has set this page's alternates.
     alternates.page_alternates(config)

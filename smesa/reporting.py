@@ -273,7 +273,7 @@ def labels() -> dict[str, Any]:
     import yaml
 
     path = Path(__file__).parent / "templates" / "reporting.yml"
-    return yaml.safe_load(path.read_text("utf-8"))
+    return yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)  # libyaml: faster
 
 
 @cache

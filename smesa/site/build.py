@@ -28,8 +28,9 @@ from mkdocs.exceptions import Abort
 from smesa.config import site_url
 from smesa.engine import count, run_rules
 from smesa.output import Report, text
-from smesa.repository import Repository, load_repository
+from smesa.repository import load_repository
 from smesa.site import charts, feeds, i18n, opendata, sanitize
+from smesa.site.background import Forked
 from smesa.site.generate import GenerateError, generate
 from smesa.site.view import SiteView
 
@@ -53,7 +54,7 @@ class SiteBuild:
     """One MkDocs build, across static-i18n's per-language runs."""
 
     def __init__(self) -> None:
-        self.repo: Repository | None = None
+        self.downloads: Forked[dict[str, bytes]] | None = None
 
     def on_config(self, config: Any) -> None:
         """Validate data/ and generate the pages, once per build.
@@ -78,20 +79,38 @@ class SiteBuild:
             generate(repo, Path(config.docs_dir))
         except (GenerateError, charts.ChartFontMissing) as error:
             raise Abort(f"the site was not built: {error}") from None
-        self.repo = repo
+        # Written once the site is built; made meanwhile, on another core.
+        self.downloads = Forked(downloads, SiteView(repo), config.site_url)
 
     def page_content(self, html: str, page: Any) -> str:
         """Sanitise pages made from contributor data (see smesa.site.sanitize)."""
         return sanitize.clean_html(html) if sanitize.is_generated(page.meta) else html
 
+    def build_error(self) -> None:
+        """Stop the child making the downloads: this build will not publish them."""
+        if self.downloads is not None:
+            self.downloads.cancel()
+            self.downloads = None
+
     def post_build(self, config: Any) -> None:
         """Feeds and open data, once the whole site is on disk."""
-        if self.repo is None:
+        if self.downloads is None:
             return
-        view = SiteView(self.repo)
         site_dir = Path(config.site_dir)
-        feeds.write_feeds(view, config.site_url, site_dir)
-        opendata.write_open_data(view, config.site_url, site_dir)
+        for rel, content in self.downloads.result().items():
+            target = site_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        self.downloads = None
+
+
+def downloads(view: SiteView, site_url: str) -> dict[str, bytes]:
+    """The feeds and open data files, by their paths relative to the site root."""
+    files: dict[str, str | bytes] = {
+        **feeds.feed_files(view, site_url),
+        **opendata.open_data_files(view, site_url),
+    }
+    return {rel: c if isinstance(c, bytes) else c.encode("utf-8") for rel, c in files.items()}
 
 
 @contextlib.contextmanager

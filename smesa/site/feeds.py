@@ -69,11 +69,16 @@ def atom_feed(view: SiteView, site_url: str, lang: str) -> bytes:
     return feed.atom_str(pretty=True)
 
 
+def feed_files(view: SiteView, site_url: str) -> dict[str, bytes]:
+    """Every feed, by its path relative to the site root."""
+    return {feed_path(lang): atom_feed(view, site_url, lang) for lang in LANGUAGES}
+
+
 def write_feeds(view: SiteView, site_url: str, site_dir: Path) -> list[Path]:
     written = []
-    for lang in LANGUAGES:
-        target = site_dir / feed_path(lang)
+    for rel, content in feed_files(view, site_url).items():
+        target = site_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(atom_feed(view, site_url, lang))
+        target.write_bytes(content)
         written.append(target)
     return written

@@ -97,8 +97,8 @@ def _dump(records: list[models.Record]) -> str:
     return json.dumps([record_json(r) for r in records], ensure_ascii=False, indent=1) + "\n"
 
 
-def write_open_data(view: SiteView, site_url: str, site_dir: Path) -> list[Path]:
-    """Write the downloads and the JSON Schemas into the built site."""
+def open_data_files(view: SiteView, site_url: str) -> dict[str, str]:
+    """The downloads and the JSON Schemas, by their paths relative to the site root."""
     files = {
         f"{DATA_DIR}/members.json": _dump(view.members),
         f"{DATA_DIR}/members.csv": _csv(MEMBER_COLUMNS, view.members),
@@ -107,6 +107,12 @@ def write_open_data(view: SiteView, site_url: str, site_dir: Path) -> list[Path]
     }
     for name, document in schema.schemas().items():
         files[f"{schema.SCHEMA_DIR}/{name}"] = schema.render(document)
+    return files
+
+
+def write_open_data(view: SiteView, site_url: str, site_dir: Path) -> list[Path]:
+    """Write the downloads and the JSON Schemas into the built site."""
+    files = open_data_files(view, site_url)
     written = []
     for rel, content in files.items():
         target = site_dir / rel
