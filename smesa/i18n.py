@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -31,7 +31,7 @@ def fingerprint(english: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
 
 
-def is_stale(text: models.Text) -> bool:
+def is_stale(text: models.Text | BilingualText) -> bool:
     """True when the Chinese was recorded as made from different English."""
     return bool(text.zh and text.en and text.zh_source and text.zh_source != fingerprint(text.en))
 
@@ -50,15 +50,43 @@ def text_fields(value: object, path: Path_ = ()) -> Iterator[tuple[Path_, models
             yield from text_fields(child, (*path, index))
 
 
-def record_texts(repo: Repository) -> list[tuple[Entry, Path_, models.Text]]:
+class BilingualText(NamedTuple):
+    """A bilingual text as it stands in a record file."""
+
+    en: str | None
+    zh: str | None
+    zh_source: str | None
+
+
+def record_texts(repo: Repository) -> list[tuple[Entry, Path_, BilingualText]]:
     """Every bilingual text of every valid record, found once per repository (several
-    rules and reports walk them)."""
+    rules and reports walk them).
+
+    Read from the texts the loader noted while parsing rather than by walking every
+    model: a tenth of the time. A text has an `en` or a `zh` (the model requires one),
+    so the loader has seen each of them.
+    """
     if "record_texts" not in repo.memo:
-        repo.memo["record_texts"] = [
-            (entry, path, text)
-            for entry in repo.entries
-            for path, text in text_fields(entry.record)
-        ]
+        found = []
+        for entry in repo.entries:
+            data = entry.source.doc.data
+            seen: set[Path_] = set()
+            for path, _, _ in entry.source.doc.texts:
+                parent = path[:-1]
+                if parent in seen:
+                    continue
+                seen.add(parent)
+                node = data
+                for part in parent:
+                    node = node[part]
+                found.append(
+                    (
+                        entry,
+                        parent,
+                        BilingualText(node.get("en"), node.get("zh"), node.get("zh_source")),
+                    )
+                )
+        repo.memo["record_texts"] = found
     return repo.memo["record_texts"]
 
 

@@ -12,7 +12,14 @@ import datetime as dt
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Id = Annotated[
     str,
@@ -67,6 +74,12 @@ class Text(Strict):
         ]
         | None
     ) = None
+
+    @model_validator(mode="after")
+    def _check_has_a_language(self) -> Text:
+        if self.en is None and self.zh is None:
+            raise ValueError("a text needs 'en' or 'zh' (or both)")
+        return self
 
 
 class Approval(Strict):

@@ -220,7 +220,9 @@ def _approvals(repo: Repository, year: int, day: dt.date) -> list[ApprovalLine]:
 
     for entry in repo.entries:
         record = entry.record
-        title = getattr(record, "title", None) or getattr(record, "name", None) or models.Text()
+        title = (
+            getattr(record, "title", None) or getattr(record, "name", None) or models.Text(en="")
+        )
         if isinstance(record, models.Output) and record.approval:
             add("SMEWG", record.approval.smewg, record.kind, entry.id, title)
             add("SCE", record.approval.sce, record.kind, entry.id, title)

@@ -314,6 +314,8 @@ def describe_error(model: type[pydantic.BaseModel], detail: Any, loc: Path_) -> 
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
         return f"unknown key {where!r}", hint
+    if kind == "value_error":  # a model's own check: its message says it all
+        return f"{where}: {detail['ctx']['error']}", "see schema/ for the expected form"
     if kind == "literal_error":
         return (
             f"{where} must be one of {detail['ctx']['expected']}: {detail['input']!r}",

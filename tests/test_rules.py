@@ -86,6 +86,13 @@ def test_SM002_suggests_close_key(make_repo):
     }
 
 
+def test_SM002_an_empty_text_is_refused(make_repo):
+    root = make_repo(changes=changed(CASE, summary={}))
+    assert [(f.message, f.fix) for f in check(root) if f.rule == "SM002"] == [
+        ("summary: a text needs 'en' or 'zh' (or both)", "see schema/ for the expected form")
+    ]
+
+
 def test_SM003_file_misplaced(make_repo):
     root = make_repo(
         raw={"data/cases/2025/extra.yaml": "id: extra\n", "data/notes/x.yml": "a: 1\n"}
