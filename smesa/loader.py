@@ -79,13 +79,21 @@ class Document:
     texts: list[tuple[Path_, str, str]] = field(default_factory=list)  # (path, en|zh, text)
     raw: bytes = b""
     located: bool = True
+    # Where to read the bytes again when `raw` was not kept (parsed in another process).
+    file: Path | None = None
 
     def locate(self) -> None:
         """Fill in the positions of values and keys, if the loader did not keep them."""
         if self.located:
             return
         self.located = True
-        fresh = load_bytes(self.raw, locate=True)
+        raw = self.raw
+        if not raw and self.file is not None:
+            try:
+                raw = self.file.read_bytes()
+            except OSError:
+                return  # positions fall back to the start of the file
+        fresh = load_bytes(raw, locate=True)
         self.values, self.keys, self.styles = fresh.values, fresh.keys, fresh.styles
 
     def position(self, path: Path_) -> Position:

@@ -241,12 +241,22 @@ def _parse(root: Path, paths: list[str], jobs: int) -> list[Document]:
     chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
     context = multiprocessing.get_context("fork")  # the children share the loaded code
     with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-        parts = pool.map(_parse_chunk, [root] * len(chunks), chunks)
+        parts = pool.map(_parse_chunk_elsewhere, [root] * len(chunks), chunks)
         return [document for part in parts for document in part]
 
 
 def _parse_chunk(root: Path, paths: list[str]) -> list[Document]:
     return [load_file(root / path, locate=False) for path in paths]
+
+
+def _parse_chunk_elsewhere(root: Path, paths: list[str]) -> list[Document]:
+    """`_parse_chunk` in a worker: the file's bytes stay behind (they would double what
+    crosses back); a document reads them again if it is ever asked for a position."""
+    documents = _parse_chunk(root, paths)
+    for path, document in zip(paths, documents, strict=True):
+        if not document.located:
+            document.raw, document.file = b"", root / path
+    return documents
 
 
 def _validate(
