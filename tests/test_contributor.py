@@ -86,6 +86,14 @@ def test_new_member_and_meeting(make_repo):
     assert check(root) == []
 
 
+def test_new_takes_every_fact_it_asks_for_as_an_option():
+    from smesa.cli import NEW_OPTIONS
+    from smesa.scaffold import QUESTIONS
+
+    asked = {question.name for questions in QUESTIONS.values() for question in questions}
+    assert sorted(NEW_OPTIONS) == sorted(asked)
+
+
 def test_new_refuses_what_does_not_fit(make_repo):
     root = make_repo()
     unknown = smesa(
