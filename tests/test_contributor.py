@@ -242,3 +242,43 @@ def test_sample_data_is_formatted():
 def test_sample_translations_are_stamped():
     findings = check(ROOT, TODAY)
     assert [f for f in findings if f.rule == "SM121"] == []
+
+
+@pytest.mark.build
+def test_scaffolded_records_build_into_the_site(tmp_path: Path):
+    from conftest import RepoFactory
+    from test_site_build import site_repository, smesa_build
+
+    root = site_repository(RepoFactory(tmp_path))
+    member = smesa(
+        "new",
+        "member",
+        "--name-en",
+        "Gamma SME Hub",
+        "--economy",
+        "VN",
+        "--head-en",
+        "Nguyen Van An",
+        "--joined",
+        "2026-01-05",
+        cwd=root,
+    )
+    case = smesa(
+        "new",
+        "case",
+        "--title-en",
+        "Export coaching",
+        "--member",
+        "gamma-sme-hub",
+        "--topics",
+        "skills-and-talent",
+        "--year",
+        "2026",
+        cwd=root,
+    )
+    assert (member.returncode, case.returncode) == (0, 0), member.stderr + case.stderr
+    built = smesa_build(root)
+    assert built.returncode == 0, built.stderr
+    page = (root / "site" / "members" / "gamma-sme-hub" / "index.html").read_text("utf-8")
+    assert "Gamma SME Hub" in page
+    assert not (root / "site" / "cases" / "export-coaching").exists()  # a draft: not shown
