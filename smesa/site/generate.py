@@ -39,7 +39,7 @@ from smesa import models, reporting
 from smesa.i18n import is_stale
 from smesa.repository import Repository
 from smesa.rules.registry import rules
-from smesa.site import charts, sanitize
+from smesa.site import background, charts, sanitize
 from smesa.site.view import SECTIONS, SiteView
 from smesa.templating import format_date, markdown_environment
 
@@ -435,21 +435,36 @@ def generate(repo: Repository, docs_dir: Path) -> list[Path]:
     """
     docs = Path(docs_dir)
     view = SiteView(repo)
-    # The charts are drawn in another process meanwhile (see charts.ChartWriter).
+    owned = _read_manifest(docs)
+    specs = list(page_specs(view))
+    # The charts are drawn in another process meanwhile (see charts.ChartWriter), and a
+    # forked child renders every other page: MkDocs waits for all of them, on one core.
     with charts.ChartWriter(repo, docs / CHARTS_DIR, cache=CHART_CACHE) as chart_writer:
-        pages: dict[str, str] = {}
-        for spec in page_specs(view):
-            for lang in LANGUAGES:
-                pages[f"{lang}/{spec.path}"] = render(spec, view, lang)
-        owned = _read_manifest(docs)
-        for rel, content in pages.items():
-            _write_if_changed(docs / rel, content, owned=rel in owned)
+        other_half = background.Forked(_render_and_write, specs[1::2], view, docs, owned)
+        try:
+            pages = _render_and_write(specs[::2], view, docs, owned)
+            pages += other_half.result()
+        finally:
+            other_half.cancel()
         chart_files = [f"{CHARTS_DIR}/{name}" for name in chart_writer.write()]
     produced = sorted([*pages, *chart_files])
     for rel in sorted(owned - set(produced)):
         _remove(docs, rel)
     _write_if_changed(docs / MANIFEST, json.dumps(produced, indent=1) + "\n", owned=True)
     return [docs / rel for rel in produced]
+
+
+def _render_and_write(
+    specs: list[PageSpec], view: SiteView, docs: Path, owned: set[str]
+) -> list[str]:
+    """Render the pages of `specs` in every language and write the changed ones."""
+    written = []
+    for spec in specs:
+        for lang in LANGUAGES:
+            rel = f"{lang}/{spec.path}"
+            _write_if_changed(docs / rel, render(spec, view, lang), owned=rel in owned)
+            written.append(rel)
+    return written
 
 
 def hand_written_files(docs_dir: Path) -> list[str]:
