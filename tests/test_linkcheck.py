@@ -5,8 +5,6 @@ Most tests use a small hand-made site on disk; one builds the real site and chec
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -193,21 +191,9 @@ def test_cli_exits_0_on_a_clean_site_and_2_without_one(tmp_path: Path) -> None:
 @pytest.mark.build
 def test_the_real_site_has_no_broken_link_and_no_third_party_request(tmp_path: Path) -> None:
     """Builds the shipped data and pages in a copy of the repository, then checks site/."""
-    from smesa.site.generate import MANIFEST
+    from browser.local_site import copy_site_sources
 
-    for name in ("data", "mkdocs.yml", "overrides", "hooks"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, tmp_path / name)
-    manifest = ROOT / "content" / MANIFEST
-    generated = set(json.loads(manifest.read_text("utf-8"))) if manifest.is_file() else set()
-    for path in sorted((ROOT / "content").rglob("*")):
-        rel = path.relative_to(ROOT / "content").as_posix()
-        if path.is_file() and rel not in generated | {MANIFEST}:
-            (tmp_path / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, tmp_path / "content" / rel)
+    copy_site_sources(ROOT, tmp_path)
     build = smesa("build", "--today", TODAY.isoformat(), cwd=tmp_path)
     assert build.returncode == 0, build.stderr[-4000:]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Playwright
 
-from smesa.site.generate import MANIFEST
+from smesa.site.generate import hand_written_files
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,14 +44,9 @@ def copy_site_sources(source: Path, target: Path) -> Path:
             shutil.copytree(path, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(path, target / name)
-    manifest = source / "content" / MANIFEST
-    generated = set(json.loads(manifest.read_text("utf-8"))) if manifest.is_file() else set()
-    generated.add(MANIFEST)
-    for path in sorted((source / "content").rglob("*")):
-        rel = path.relative_to(source / "content").as_posix()
-        if path.is_file() and rel not in generated:
-            (target / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target / "content" / rel)
+    for rel in hand_written_files(source / "content"):
+        (target / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / "content" / rel, target / "content" / rel)
     return target
 
 
