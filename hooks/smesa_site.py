@@ -18,6 +18,12 @@ def on_config(config):
     return config
 
 
+# Runs before MkDocs reads the pages of the language being built.
+def on_nav(nav, config, files):
+    _site.on_nav(config)
+    return nav
+
+
 def on_page_content(html, page, config, files):
     return _site.page_content(html, page)
 

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml
@@ -185,37 +184,21 @@ def test_output_is_identical_across_runs_and_processes(sample, sample_svgs, tmp_
     assert charts.membership_growth(sample, "zh") == sample_svgs["membership-growth", "zh"]
     script = (
         "import sys; from pathlib import Path; from smesa.repository import load_repository;"
-        "from smesa.site.charts import write_charts; from tests.conftest import ROOT, TODAY;"
-        "write_charts(load_repository(ROOT, TODAY), Path(sys.argv[1]))"
+        "from smesa.site.charts import chart_files; from tests.conftest import ROOT, TODAY;"
+        "files = chart_files(load_repository(ROOT, TODAY));"
+        "[(Path(sys.argv[1]) / name).write_bytes(svg) for name, svg in files.items()]"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, env=env, check=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(ALL_FILES)
     for (name, lang), svg in sample_svgs.items():
         assert (tmp_path / f"{name}.{lang}.svg").read_bytes() == svg, (name, lang)
 
 
-def test_write_charts_rewrites_only_what_changed(make_repo: RepoFactory, tmp_path: Path):
-    out = tmp_path / "charts"
-    repo = load_repository(make_repo(), TODAY)
-    assert charts.write_charts(repo, out) == ALL_FILES
-    assert sorted(p.name for p in out.iterdir()) == sorted(ALL_FILES)
-    old = 1_000_000_000
-    for path in out.iterdir():
-        os.utime(path, ns=(old, old))
-
-    assert charts.write_charts(repo, out) == ALL_FILES
-    assert {p.name for p in out.iterdir() if p.stat().st_mtime_ns != old} == set()
-
-    case = _draft_case(status="published", year=2026, published=dt.date(2026, 3, 2))
-    case["approval"] = {"smewg": dict(APPROVAL)}
-    changed = load_repository(make_repo(changes={"data/cases/2026/beta-draft.yml": case}), TODAY)
-    charts.write_charts(changed, out)
-    rewritten = {p.name for p in out.iterdir() if p.stat().st_mtime_ns != old}
-    assert rewritten == {
-        f"{name}.{lang}.svg"
-        for name in ("cases-by-economy", "cases-by-topic", "cases-per-year", "economy-coverage")
-        for lang in ("en", "zh")
-    }
+def test_chart_files_name_every_chart_in_every_language(sample, sample_svgs):
+    files = charts.chart_files(sample)
+    assert list(files) == ALL_FILES
+    assert files == {f"{name}.{lang}.svg": svg for (name, lang), svg in sample_svgs.items()}
 
 
 def test_a_missing_cjk_font_is_a_clear_error(sample, monkeypatch):

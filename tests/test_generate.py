@@ -204,3 +204,39 @@ def test_sanitiser_drops_active_content_and_keeps_the_page_structure():
         '<ul><li class="smesa-case" data-year="2025">c</li></ul>'
         '<table><tbody><tr><td style="text-align:right">1</td></tr></tbody></table>'
     )
+
+
+def test_page_writer_reserves_names_then_writes_each_language(make_repo):
+    root = make_repo()
+    docs = root / "content"
+    writer = gen.PageWriter(load_repository(root, TODAY), docs)
+    assert json.loads((docs / gen.MANIFEST).read_text("utf-8")) == writer.files
+    assert not any((docs / rel).exists() for rel in writer.files)
+    writer.reserve()
+    assert {(docs / rel).stat().st_size for rel in writer.files} == {0}
+    writer.wait("en")
+    assert writer.written("en") and not writer.written("zh")
+    assert "title: Faster loans for small firms" in page(docs, "en/cases/alpha-finance.md")
+    assert page(docs, "zh/cases/alpha-finance.md") == ""
+    writer.wait("zh")
+    assert "为小企业提供更快贷款" in page(docs, "zh/cases/alpha-finance.md")
+    # The pages are those `generate` writes, byte for byte.
+    written = {rel: page(docs, rel) for rel in writer.files}
+    other = make_repo()
+    assert run(other) == writer.files
+    assert {rel: page(other / "content", rel) for rel in writer.files} == written
+
+
+def test_page_writer_reports_a_page_it_cannot_write(make_repo):
+    root = make_repo()
+    docs = root / "content"
+    run(root)
+    target = docs / "zh/cases/alpha-finance.md"
+    target.unlink()
+    target.mkdir()  # a folder where the manifest says a generated page is
+    writer = gen.PageWriter(load_repository(root, TODAY), docs)
+    writer.start("zh")
+    with pytest.raises(IsADirectoryError):
+        writer.wait("zh")
+    with pytest.raises(ValueError, match="not 'fr'"):
+        writer.start("fr")

@@ -9,16 +9,19 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from html import unescape
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from smesa.rules.registry import rules
+from smesa.site import charts
 from smesa.site.build import TODAY_VARIABLE
 from smesa.site.generate import hand_written_files
 from tests.conftest import APPROVAL, ROOT, TODAY, RepoFactory, baseline, text
@@ -274,6 +277,19 @@ def test_downloads_hold_exactly_the_published_cases_and_match_the_schemas(site: 
     assert "members.csv" in {p.name for p in (site / "data").iterdir()}
 
 
+def test_statistics_pages_show_every_chart_in_their_language(site: Path):
+    for page, lang in (("statistics/index.html", "en"), ("zh/statistics/index.html", "zh")):
+        html = (site / page).read_text("utf-8")
+        images = re.findall(r'<img src="([^"]+)" alt="([^"]*)" loading="lazy">', html)
+        assert [unescape(alt) for _, alt in images] == [
+            chart.alt[lang] for chart in charts.CHARTS.values()
+        ]
+        for (src, _), name in zip(images, charts.CHARTS, strict=True):
+            target = (site / page).parent / src
+            assert target.resolve() == (site / f"assets/charts/{name}.{lang}.svg").resolve()
+            assert ET.parse(target).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+
+
 def test_no_third_party_requests_from_pages(files: dict[str, str]):
     for name, content in files.items():
         if name.endswith(".html"):
@@ -321,3 +337,20 @@ def test_a_build_failing_after_validation_keeps_site(make_repo):
     assert "missing.md" in done.stderr and "Traceback" not in done.stderr
     assert snapshot(root / "site") == before
     assert sorted(p.name for p in root.iterdir() if p.name.startswith("site")) == ["site"]
+
+
+def test_a_hook_file_without_on_nav_cannot_publish_unwritten_pages(make_repo):
+    # The pages of each language are written while MkDocs starts; the hook's on_nav waits
+    # for them. A hook file missing it must stop the build, not publish empty pages.
+    root = site_repository(make_repo)
+    hook = root / "hooks/smesa_site.py"
+    source = hook.read_text("utf-8")
+    start = source.index("def on_nav(")
+    hook.write_text(source.replace(source[start : source.index("\n\n\n", start)], ""), "utf-8")
+    assert "def on_nav" not in hook.read_text("utf-8")
+    before = old_site(root)
+    done = smesa_build(root)
+    assert done.returncode == 1
+    assert "was read before the pages were written" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert snapshot(root / "site") == before

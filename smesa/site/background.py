@@ -1,11 +1,12 @@
 """Work the site build hands to a second core.
 
 MkDocs builds on one core, so on a two-core machine (CI, the benchmark) the other one
-is idle. Work whose result MkDocs needs only later (the charts, the feeds and downloads)
-runs there meanwhile, in a forked child: fork, because the child then starts at once
-with the code and the loaded repository already in memory, inherited rather than
-pickled (as the loader does, smesa.repository). Where fork is unavailable the work is
-done in this process when its result is asked for.
+is idle. Work whose result MkDocs needs only later (the pages of the language it builds
+next, the charts, the feeds and downloads) runs there meanwhile, in a forked child:
+fork, because the child then starts at once with the code and the loaded repository
+already in memory, inherited rather than pickled (as the loader does,
+smesa.repository). Where fork is unavailable the work is done in this process when its
+result is asked for.
 """
 
 from __future__ import annotations

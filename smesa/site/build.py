@@ -2,8 +2,10 @@
 
 ``SiteBuild`` holds the state of one MkDocs build for the thin hook file. mkdocs-static-i18n
 re-runs every event for each extra language with the same config and hook module, so the
-data is validated and the pages generated once, in the first ``on_config``, before MkDocs
-reads docs_dir. An error finding aborts the build with the lines ``smesa check`` prints.
+data is validated and the pages planned once, in the first ``on_config``, before MkDocs
+lists docs_dir; each language's pages are written by then or, on another core, before
+MkDocs reads them (``on_nav``, see ``smesa.site.generate.PageWriter``). An error finding
+aborts the build with the lines ``smesa check`` prints.
 
 ``build_site`` is what ``smesa build`` runs: MkDocs builds into a temporary sibling of
 site/ and only a successful build replaces site/, so a failing build (bad data, a broken
@@ -23,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from mkdocs.exceptions import Abort
+from mkdocs.exceptions import Abort, PluginError
 
 from smesa.config import site_url
 from smesa.engine import count, run_rules
@@ -31,7 +33,7 @@ from smesa.output import Report, text
 from smesa.repository import load_repository
 from smesa.site import charts, feeds, i18n, opendata, sanitize
 from smesa.site.background import Forked
-from smesa.site.generate import GenerateError, generate
+from smesa.site.generate import CHARTS_DIR, LANGUAGES, GenerateError, PageWriter
 from smesa.site.view import SiteView
 
 TODAY_VARIABLE = "SMESA_TODAY"
@@ -54,10 +56,12 @@ class SiteBuild:
     """One MkDocs build, across static-i18n's per-language runs."""
 
     def __init__(self) -> None:
+        self.pages: PageWriter | None = None
+        self.view: SiteView | None = None
         self.downloads: Forked[dict[str, bytes]] | None = None
 
     def on_config(self, config: Any) -> None:
-        """Validate data/ and generate the pages, once per build.
+        """Validate data/ and plan the pages, once per build; start writing them.
 
         Once per build, not once per process: `mkdocs serve` keeps the hook module (and
         so this object) across rebuilds, and each rebuild must see the edited data. Only
@@ -65,6 +69,7 @@ class SiteBuild:
         """
         if i18n.plugin(config).building:
             return
+        self.cancel()  # a previous `mkdocs serve` build that failed
         root = Path(config.config_file_path).resolve().parent
         repo = load_repository(root, today())
         findings = run_rules(repo)
@@ -76,37 +81,92 @@ class SiteBuild:
         if errors:
             raise Abort(f"the site was not built: {errors} error(s) in {root / 'data'}")
         try:
-            generate(repo, Path(config.docs_dir))
-        except (GenerateError, charts.ChartFontMissing) as error:
+            self.pages = PageWriter(repo, Path(config.docs_dir))
+        except GenerateError as error:
             raise Abort(f"the site was not built: {error}") from None
-        # Written once the site is built; made meanwhile, on another core.
-        self.downloads = Forked(downloads, SiteView(repo), config.site_url)
+        # static-i18n has not set the current language yet: it is the default one.
+        self.pages.start(i18n.default_language(config))
+        self.pages.reserve()
+        self.view = SiteView(repo)
+
+    def on_nav(self, config: Any) -> None:
+        """Before MkDocs reads the pages of this language: wait until they are written.
+
+        In the default language's build, also start the other languages' pages and the
+        files written after the build (charts, feeds, open data), on the other core.
+        """
+        if self.pages is None:
+            return
+        self._wait_for_pages(i18n.current_language(config))
+        if i18n.is_default_language_build(config):
+            for lang in i18n.build_languages(config):
+                self.pages.start(lang)
+            if self.view is not None and self.downloads is None:
+                self.downloads = Forked(downloads, self.view, config.site_url)
 
     def page_content(self, html: str, page: Any) -> str:
         """Sanitise pages made from contributor data (see smesa.site.sanitize)."""
+        lang = page.file.src_uri.split("/", 1)[0]
+        if self.pages is not None and lang in LANGUAGES and not self.pages.written(lang):
+            # Only a hook file without on_nav gets here: MkDocs read a page being written.
+            raise PluginError(f"{page.file.src_uri} was read before the pages were written")
         return sanitize.clean_html(html) if sanitize.is_generated(page.meta) else html
 
     def build_error(self) -> None:
-        """Stop the child making the downloads: this build will not publish them."""
+        """Stop the children: this build will publish nothing they make."""
+        self.cancel()
+
+    def cancel(self) -> None:
+        if self.pages is not None:
+            self.pages.cancel()
+            self.pages = None
         if self.downloads is not None:
             self.downloads.cancel()
             self.downloads = None
+        self.view = None
 
     def post_build(self, config: Any) -> None:
-        """Feeds and open data, once the whole site is on disk."""
+        """Charts, feeds and open data, once the whole site is on disk."""
+        if self.pages is None:
+            return
+        # Every language's pages, built or not: none is left half-written.
+        self._wait_for_pages(*LANGUAGES)
+        self.pages = None
+        if self.downloads is None and self.view is not None:
+            self.downloads = Forked(downloads, self.view, config.site_url)
+        self.view = None
         if self.downloads is None:
             return
+        try:
+            files = self.downloads.result()
+        except charts.ChartFontMissing as error:
+            raise Abort(f"the site was not built: {error}") from None
+        finally:
+            self.downloads = None
         site_dir = Path(config.site_dir)
-        for rel, content in self.downloads.result().items():
+        for rel, content in files.items():
             target = site_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        self.downloads = None
+
+    def _wait_for_pages(self, *langs: str) -> None:
+        assert self.pages is not None
+        try:
+            for lang in langs:
+                self.pages.wait(lang)
+        except Exception as error:
+            self.cancel()
+            raise Abort(f"the site was not built: writing the pages failed: {error!r}") from error
 
 
 def downloads(view: SiteView, site_url: str) -> dict[str, bytes]:
-    """The feeds and open data files, by their paths relative to the site root."""
+    """The charts, feeds and open data files, by their paths relative to the site root.
+
+    Made in a forked child while MkDocs builds the pages (drawing the charts takes over a
+    second, importing matplotlib included), so the pages wait for none of them.
+    """
     files: dict[str, str | bytes] = {
+        **{f"{CHARTS_DIR}/{name}": svg for name, svg in charts.chart_files(view.repo).items()},
         **feeds.feed_files(view, site_url),
         **opendata.open_data_files(view, site_url),
     }

@@ -8,7 +8,7 @@ Readers get a static SVG, not a plotting script from a CDN. Three choices make t
   with a clear message when it is missing instead of drawing empty boxes. English charts
   use DejaVu Sans, which ships with matplotlib, so they build on any machine.
 - Output is deterministic (fixed size, fixed ``svg.hashsalt``, no date), so an unchanged
-  repository rewrites no file and the built site does not churn.
+  repository builds the same files and the published site does not churn.
 
 Every chart counts from one function (``chart_data``) that the page also uses for the
 accessible table of the same numbers. Only published cases count. matplotlib is
@@ -18,22 +18,15 @@ imported inside functions so that ``smesa check`` starts without it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import importlib.metadata
 import io
-import json
-import os
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smesa import models
 from smesa.repository import Repository
-from smesa.site.background import Forked
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -224,31 +217,13 @@ def require_cjk_font() -> None:
 
 @dataclass(frozen=True, slots=True)
 class Drawing:
-    """Everything one chart in one language shows: plain data, so another process can
-    draw it, and a fingerprint can tell whether it changed since the last build."""
+    """Everything one chart in one language shows, as plain data."""
 
     name: str
     lang: str
     labels: tuple[str, ...]
     values: tuple[int, ...]
     total: int  # APEC economies: the track of the coverage chart
-
-    @property
-    def file_name(self) -> str:
-        return chart_file(self.name, self.lang)
-
-    def fingerprint(self) -> str:
-        """Changes with the numbers, the labels, this module's code and matplotlib."""
-        inputs = [self.name, self.lang, self.labels, self.values, self.total, *_drawing_code()]
-        return hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode()).hexdigest()
-
-
-@cache
-def _drawing_code() -> tuple[str, str]:
-    """What draws the charts: matplotlib's version and this module's source (styles,
-    drawing functions, SVG compaction), so an edit to either redraws every chart."""
-    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    return importlib.metadata.version("matplotlib"), source
 
 
 def drawing(repo: Repository, name: str, lang: str) -> Drawing:
@@ -511,100 +486,12 @@ def chart_file(name: str, lang: str) -> str:
     return f"{name}.{lang}.svg"
 
 
-def write_charts(repo: Repository, out_dir: Path, *, cache: str | None = None) -> list[str]:
-    """Write every chart in every language to `out_dir` as `<name>.<lang>.svg`.
-
-    A file is rewritten only when its bytes change, so an unchanged repository leaves
-    the files (and their modification times) alone. With `cache`, the name of a file in
-    `out_dir` that records what each chart was drawn from, a chart whose inputs did not
-    change is not even drawn. Returns the file names, relative to `out_dir`, in registry
-    order, then `cache`.
-    """
-    with ChartWriter(repo, out_dir, cache=cache) as writer:
-        return writer.write()
-
-
-def _draw_all(drawings: list[Drawing]) -> list[bytes]:
-    return [draw(d) for d in drawings]
-
-
-class ChartWriter:
-    """Draws the charts that changed on another core while the caller does other work.
-
-    Drawing the ten charts takes about two seconds on a cold build (importing matplotlib
-    included), as long as rendering the pages: on two cores the two run side by side
-    (smesa.site.background). The child gets only the `Drawing`s and returns the SVG
-    bytes; this process writes them.
-
-    Use it as a context manager: leaving the block before `write` (the build failed
-    meanwhile) stops the child.
-    """
-
-    def __init__(self, repo: Repository, out_dir: Path, *, cache: str | None = None) -> None:
-        self.out_dir = out_dir
-        self.cache = cache
-        self.drawings = [drawing(repo, name, lang) for name in CHARTS for lang in LANGUAGES]
-        self.todo = [d for d in self.drawings if not self._up_to_date(d)]
-        self._svgs = Forked(_draw_all, self.todo) if self.todo else None
-
-    def __enter__(self) -> ChartWriter:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._svgs is not None:
-            self._svgs.cancel()
-
-    def write(self) -> list[str]:
-        """Wait for the drawings, write what changed; return the file names (see
-        `write_charts`)."""
-        svgs = self._svgs.result() if self._svgs is not None else []
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        for chart, svg in zip(self.todo, svgs, strict=True):
-            _write_if_changed(self.out_dir / chart.file_name, svg)
-        names = [d.file_name for d in self.drawings]
-        if self.cache is None:
-            return names
-        record = {
-            d.file_name: {"inputs": d.fingerprint(), "svg": _digest(self.out_dir / d.file_name)}
-            for d in self.drawings
-        }
-        _write_if_changed(self.out_dir / self.cache, _cache_text(record).encode())
-        return [*names, self.cache]
-
-    def _up_to_date(self, chart: Drawing) -> bool:
-        """True when the file on disk was drawn from the same inputs and is unchanged."""
-        if self.cache is None:
-            return False
-        entry = self._cached.get(chart.file_name)
-        return (
-            isinstance(entry, dict)
-            and entry.get("inputs") == chart.fingerprint()
-            and entry.get("svg") == _digest(self.out_dir / chart.file_name)
-        )
-
-    @cached_property
-    def _cached(self) -> dict[str, dict[str, str]]:
-        path = self.out_dir / self.cache if self.cache else None
-        if path is None or not path.is_file():
-            return {}
-        try:
-            record = json.loads(path.read_text("utf-8"))
-        except ValueError:
-            return {}  # a damaged cache only costs a redraw
-        return record if isinstance(record, dict) else {}
-
-
-def _digest(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-
-
-def _cache_text(record: dict[str, dict[str, str]]) -> str:
-    return json.dumps(record, indent=1, sort_keys=True) + "\n"
-
-
-def _write_if_changed(target: Path, data: bytes) -> None:
-    if target.is_file() and target.read_bytes() == data:
-        return
-    partial = target.with_name(f".{target.name}.tmp")
-    partial.write_bytes(data)
-    os.replace(partial, target)  # readers never see a half-written chart
+def chart_files(repo: Repository) -> dict[str, bytes]:
+    """Every chart in every language, as `<name>.<lang>.svg` -> SVG bytes, in registry
+    order. The site build draws them on another core while MkDocs builds the pages and
+    writes them with the feeds and downloads (smesa.site.build)."""
+    return {
+        chart_file(name, lang): draw(drawing(repo, name, lang))
+        for name in CHARTS
+        for lang in LANGUAGES
+    }

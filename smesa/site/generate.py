@@ -19,9 +19,11 @@ Markdown is untrusted: the rendered page is sanitised by ``smesa.site.sanitize``
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -45,10 +47,11 @@ from smesa.templating import format_date, markdown_environment
 
 LANGUAGES = ("en", "zh")
 MANIFEST = ".smesa-generated.json"
+# Where the charts are in the built site (written by smesa.site.build, not under docs_dir).
 CHARTS_DIR = "assets/charts"
-# What each chart was drawn from, so an unchanged chart is not redrawn (`mkdocs serve`
-# rebuilds). A dot file: MkDocs leaves it out of the site. A fresh checkout has none.
-CHART_CACHE = ".drawn-from.json"
+# Children rendering the pages of one language: the default language's pages are needed
+# right after on_config, while this process lists docs_dir (see PageWriter).
+PARTS = 2
 LATEST_CASES = 5
 DESCRIPTION_CHARS = 200
 
@@ -178,10 +181,6 @@ class PageContext:
     def link(self, target: str) -> str:
         """Relative path from this page to `target` (a docs path in the language folder)."""
         return _relative(target, posixpath.dirname(self.path) or ".")
-
-    def shared(self, target: str) -> str:
-        """Relative path from this page to a file outside the language folders."""
-        return _relative(target, posixpath.dirname(f"{self.lang}/{self.path}"))
 
     def root(self) -> str:
         """URL of the site root relative to this page's URL, for links MkDocs cannot check."""
@@ -428,43 +427,100 @@ def rule_pages() -> Iterable[PageSpec]:
 
 
 def generate(repo: Repository, docs_dir: Path) -> list[Path]:
-    """Write every generated page (both languages) and chart; delete stale ones.
+    """Write every generated page (both languages); delete stale ones.
 
     Returns the generated files. Raises GenerateError rather than overwrite a file the
     generator did not write (a hand-written page at a generated page's path).
     """
-    docs = Path(docs_dir)
-    view = SiteView(repo)
-    owned = _read_manifest(docs)
-    specs = list(page_specs(view))
-    # The charts are drawn in another process meanwhile (see charts.ChartWriter), and a
-    # forked child renders every other page: MkDocs waits for all of them, on one core.
-    with charts.ChartWriter(repo, docs / CHARTS_DIR, cache=CHART_CACHE) as chart_writer:
-        other_half = background.Forked(_render_and_write, specs[1::2], view, docs, owned)
-        try:
-            pages = _render_and_write(specs[::2], view, docs, owned)
-            pages += other_half.result()
-        finally:
-            other_half.cancel()
-        chart_files = [f"{CHARTS_DIR}/{name}" for name in chart_writer.write()]
-    produced = sorted([*pages, *chart_files])
-    for rel in sorted(owned - set(produced)):
-        _remove(docs, rel)
-    _write_if_changed(docs / MANIFEST, json.dumps(produced, indent=1) + "\n", owned=True)
-    return [docs / rel for rel in produced]
+    writer = PageWriter(repo, docs_dir)
+    for lang in LANGUAGES:
+        _render_and_write(writer.specs, lang, writer.view, writer.docs)
+    return [writer.docs / rel for rel in writer.files]
 
 
-def _render_and_write(
-    specs: list[PageSpec], view: SiteView, docs: Path, owned: set[str]
-) -> list[str]:
-    """Render the pages of `specs` in every language and write the changed ones."""
-    written = []
+class PageWriter:
+    """The generated pages of one site build, each language written on another core.
+
+    MkDocs needs the pages' names long before their text: it lists docs_dir, static-i18n
+    sorts the files by language and the navigation is built (all before ``on_nav``), and
+    only then are the pages read, one language at a time: the default language in the
+    build itself, every other one in a nested build (mkdocs-static-i18n). So the plan is
+    made at once: which files (the manifest), stale files removed, and missing files
+    created empty; the text of each language is rendered and written in a forked child,
+    and the build waits for it before it reads that language (``wait``). On two cores
+    most of the rendering then happens while MkDocs builds the previous language.
+
+    Raises GenerateError, before anything is written, when a generated page would
+    overwrite a file the generator did not write (a hand-written page).
+    """
+
+    def __init__(self, repo: Repository, docs_dir: Path) -> None:
+        self.docs = Path(docs_dir)
+        self.view = SiteView(repo)
+        self.specs = list(page_specs(self.view))
+        self.files = sorted(f"{lang}/{spec.path}" for spec in self.specs for lang in LANGUAGES)
+        owned = _read_manifest(self.docs)
+        for rel in self.files:
+            if rel not in owned and (self.docs / rel).exists():
+                raise GenerateError(
+                    f"{self.docs / rel} exists and was not generated: move the hand-written "
+                    f"page, or delete it if it is a generated page left without {MANIFEST}"
+                )
+        for rel in sorted(owned - set(self.files)):
+            _remove(self.docs, rel)
+        _write_if_changed(self.docs / MANIFEST, json.dumps(self.files, indent=1) + "\n")
+        self._children: dict[str, list[background.Forked[None]]] = {}
+        self._written: set[str] = set()
+
+    def reserve(self) -> None:
+        """Create every missing page empty, so that MkDocs finds it (a fresh checkout).
+
+        ``O_EXCL``: a page a child has written meanwhile is left as it is. Languages
+        whose child is running come last: it has written many of their pages by then.
+        """
+        for rel in sorted(self.files, key=lambda rel: rel.split("/", 1)[0] in self._children):
+            target = self.docs / rel
+            if target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+
+    def start(self, lang: str) -> None:
+        """Render and write the pages of `lang` in forked children (once per language)."""
+        if lang not in LANGUAGES:
+            raise ValueError(f"pages are generated in {LANGUAGES}, not {lang!r}")
+        if lang not in self._children:
+            self._children[lang] = [
+                background.Forked(
+                    _render_and_write, self.specs[part::PARTS], lang, self.view, self.docs
+                )
+                for part in range(PARTS)
+            ]
+
+    def wait(self, lang: str) -> None:
+        """Return once the pages of `lang` are written (raises what rendering raised)."""
+        self.start(lang)
+        if lang not in self._written:
+            for child in self._children[lang]:
+                child.result()
+            self._written.add(lang)
+
+    def written(self, lang: str) -> bool:
+        """True once `wait(lang)` has returned."""
+        return lang in self._written
+
+    def cancel(self) -> None:
+        """Stop the children: the build failed."""
+        for children in self._children.values():
+            for child in children:
+                child.cancel()
+
+
+def _render_and_write(specs: list[PageSpec], lang: str, view: SiteView, docs: Path) -> None:
+    """Render the pages of `specs` in `lang` and write the changed ones."""
     for spec in specs:
-        for lang in LANGUAGES:
-            rel = f"{lang}/{spec.path}"
-            _write_if_changed(docs / rel, render(spec, view, lang), owned=rel in owned)
-            written.append(rel)
-    return written
+        _write_if_changed(docs / lang / spec.path, render(spec, view, lang))
 
 
 def hand_written_files(docs_dir: Path) -> list[str]:
@@ -482,15 +538,9 @@ def _read_manifest(docs: Path) -> set[str]:
     return set(json.loads(manifest.read_text("utf-8")))
 
 
-def _write_if_changed(target: Path, content: str, *, owned: bool) -> bool:
-    if target.is_file():
-        if target.read_text("utf-8") == content:
-            return False
-        if not owned:
-            raise GenerateError(
-                f"{target} exists and was not generated: move the hand-written page, or "
-                f"delete it if it is a generated page left without {MANIFEST}"
-            )
+def _write_if_changed(target: Path, content: str) -> bool:
+    if target.is_file() and target.read_text("utf-8") == content:
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(content, "utf-8")
     return True
