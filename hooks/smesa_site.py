@@ -28,12 +28,19 @@ def on_page_content(html, page, config, files):
     return _site.page_content(html, page)
 
 
+# After MkDocs has converted every page of this language, before it writes any.
+def on_env(env, config, files):
+    _site.on_env()
+    return env
+
+
 def on_build_error(error):
     _site.build_error()
 
 
 def on_page_context(context, page, config, nav):
     # Default priority: runs after static-i18n (50) has set this page's alternates.
+    _site.page_context(page)
     alternates.page_alternates(config)
     return context
 

@@ -339,18 +339,30 @@ def test_a_build_failing_after_validation_keeps_site(make_repo):
     assert sorted(p.name for p in root.iterdir() if p.name.startswith("site")) == ["site"]
 
 
-def test_a_hook_file_without_on_nav_cannot_publish_unwritten_pages(make_repo):
-    # The pages of each language are written while MkDocs starts; the hook's on_nav waits
-    # for them. A hook file missing it must stop the build, not publish empty pages.
-    root = site_repository(make_repo)
+def without_hook_event(root: Path, event: str) -> None:
+    """Delete the function `event` from the fixture repository's hook file."""
     hook = root / "hooks/smesa_site.py"
     source = hook.read_text("utf-8")
-    start = source.index("def on_nav(")
+    start = source.index(f"def {event}(")
     hook.write_text(source.replace(source[start : source.index("\n\n\n", start)], ""), "utf-8")
-    assert "def on_nav" not in hook.read_text("utf-8")
+    assert f"def {event}" not in hook.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        # The pages of each language are written while MkDocs starts; on_nav waits for them.
+        ("on_nav", "was read before the pages were written"),
+        # Pages are sanitised on another core; on_env puts the clean HTML in place.
+        ("on_env", "its HTML was not sanitised"),
+    ],
+)
+def test_a_hook_file_missing_an_event_publishes_nothing(make_repo, event: str, message: str):
+    root = site_repository(make_repo, fixture_files())
+    without_hook_event(root, event)
     before = old_site(root)
     done = smesa_build(root)
     assert done.returncode == 1
-    assert "was read before the pages were written" in done.stderr
+    assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert snapshot(root / "site") == before

@@ -12,6 +12,8 @@ result is asked for.
 from __future__ import annotations
 
 import multiprocessing
+import queue
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
@@ -30,14 +32,7 @@ class Forked(Generic[T]):
     def __init__(self, function: Callable[..., T], *args: Any) -> None:
         self._function = function
         self._args = args
-        self._process: Any = None
-        self._receive: Connection | None = None
-        if can_fork():
-            context = multiprocessing.get_context("fork")
-            self._receive, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=self._run, args=(send,), daemon=True)
-            self._process.start()
-            send.close()  # the child holds the sending end now
+        self._process, self._receive = _start(self._run, duplex=False)
 
     def _run(self, send: Connection) -> None:
         try:
@@ -50,16 +45,11 @@ class Forked(Generic[T]):
         if self._receive is None:
             return self._function(*self._args)
         try:
-            ok, value = self._receive.recv()
-        except EOFError:
-            raise RuntimeError(f"{self._function.__name__} died in its child process") from None
+            return _outcome(self._receive, self._function)
         finally:
             self._receive.close()
             self._receive = None
             self._process.join()
-        if not ok:
-            raise value
-        return value
 
     def cancel(self) -> None:
         if self._process is not None and self._process.is_alive():
@@ -68,3 +58,90 @@ class Forked(Generic[T]):
         if self._receive is not None:
             self._receive.close()
             self._receive = None
+
+
+def _start(target: Callable[[Connection], None], *, duplex: bool) -> tuple[Any, Any]:
+    """A forked child running `target(connection)`, and this process's end of the
+    connection; (None, None) where fork is unavailable."""
+    if not can_fork():
+        return None, None
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe(duplex=duplex)
+    process = context.Process(target=target, args=(theirs,), daemon=True)
+    process.start()
+    theirs.close()  # the child holds it now
+    return process, ours
+
+
+def _outcome(connection: Connection, function: Callable[..., Any]) -> Any:
+    """The value a child sent as (ok, value): returned, or raised if it is an error."""
+    try:
+        ok, value = connection.recv()
+    except EOFError:
+        raise RuntimeError(f"{function.__name__} died in its child process") from None
+    if not ok:
+        raise value
+    return value
+
+
+_COLLECT = "collect"
+
+
+class Worker(Generic[T]):
+    """`function` applied in a forked child to each item `submit`ted; `collect()` returns
+    the results of the items submitted since the last `collect`, in order (or raises the
+    first exception). The child keeps its results until asked, so `submit` never waits
+    for `function`. `stop()` ends the child."""
+
+    def __init__(self, function: Callable[[Any], T]) -> None:
+        self._function = function
+        self._inline: list[T] = []
+        self._process, self._connection = _start(self._serve, duplex=True)
+
+    def _serve(self, connection: Connection) -> None:
+        # A thread takes every message off the pipe at once: were the pipe left full while
+        # `function` runs (on a core other children share), `submit` would wait.
+        inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        threading.Thread(target=_drain, args=(connection, inbox), daemon=True).start()
+        results: list[T] = []
+        error: BaseException | None = None
+        while (message := inbox.get()) is not None:
+            if message == _COLLECT:
+                connection.send((False, error) if error else (True, results))
+                results, error = [], None
+            elif error is None:
+                try:
+                    results.append(self._function(message[1]))
+                except BaseException as failure:  # reported at the next collect
+                    error = failure
+
+    def submit(self, item: Any) -> None:
+        if self._connection is None:
+            self._inline.append(self._function(item))
+        else:
+            self._connection.send(("item", item))
+
+    def collect(self) -> list[T]:
+        if self._connection is None:
+            results, self._inline = self._inline, []
+            return results
+        self._connection.send(_COLLECT)
+        return _outcome(self._connection, self._function)
+
+    def stop(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._process = None
+
+
+def _drain(connection: Connection, inbox: queue.SimpleQueue[Any]) -> None:
+    """Move messages from `connection` to `inbox`; None once the other end is closed."""
+    try:
+        while True:
+            inbox.put(connection.recv())
+    except (EOFError, OSError):
+        inbox.put(None)

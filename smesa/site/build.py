@@ -31,8 +31,8 @@ from smesa.config import site_url
 from smesa.engine import count, run_rules
 from smesa.output import Report, text
 from smesa.repository import load_repository
-from smesa.site import charts, feeds, i18n, opendata, sanitize
-from smesa.site.background import Forked
+from smesa.site import charts, i18n, sanitize
+from smesa.site.background import Forked, Worker
 from smesa.site.generate import CHARTS_DIR, LANGUAGES, GenerateError, PageWriter
 from smesa.site.view import SiteView
 
@@ -59,6 +59,9 @@ class SiteBuild:
         self.pages: PageWriter | None = None
         self.view: SiteView | None = None
         self.downloads: Forked[dict[str, bytes]] | None = None
+        self.sanitizer: Worker[str] | None = None
+        self.dirty: list[Any] = []  # pages whose HTML the sanitizer is cleaning
+        self.clean: set[int] = set()  # id() of the generated pages cleaned in this build
 
     def on_config(self, config: Any) -> None:
         """Validate data/ and plan the pages, once per build; start writing them.
@@ -86,6 +89,7 @@ class SiteBuild:
             raise Abort(f"the site was not built: {error}") from None
         # static-i18n has not set the current language yet: it is the default one.
         self.pages.start(i18n.default_language(config))
+        self.sanitizer = Worker(sanitize.clean_html)
         self.pages.reserve()
         self.view = SiteView(repo)
 
@@ -97,6 +101,7 @@ class SiteBuild:
         """
         if self.pages is None:
             return
+        self.clean = set()  # page objects of a previous language may be gone, ids reused
         self._wait_for_pages(i18n.current_language(config))
         if i18n.is_default_language_build(config):
             for lang in i18n.build_languages(config):
@@ -105,12 +110,42 @@ class SiteBuild:
                 self.downloads = Forked(downloads, self.view, config.site_url)
 
     def page_content(self, html: str, page: Any) -> str:
-        """Sanitise pages made from contributor data (see smesa.site.sanitize)."""
+        """Hand a page made from contributor data to the sanitizer (smesa.site.sanitize).
+
+        It is cleaned on another core while MkDocs converts the next pages; ``on_env``,
+        which MkDocs runs before it writes any page, puts the clean HTML in its place.
+        """
         lang = page.file.src_uri.split("/", 1)[0]
         if self.pages is not None and lang in LANGUAGES and not self.pages.written(lang):
             # Only a hook file without on_nav gets here: MkDocs read a page being written.
             raise PluginError(f"{page.file.src_uri} was read before the pages were written")
-        return sanitize.clean_html(html) if sanitize.is_generated(page.meta) else html
+        if not sanitize.is_generated(page.meta):
+            return html
+        if self.sanitizer is None:  # the build began without on_config: clean it now
+            self.clean.add(id(page))
+            return sanitize.clean_html(html)
+        self.sanitizer.submit(html)
+        self.dirty.append(page)
+        return html
+
+    def on_env(self) -> None:
+        """Put the sanitised HTML of this language's generated pages in place."""
+        if self.sanitizer is None:
+            return
+        try:
+            cleaned = self.sanitizer.collect()
+        except Exception as error:
+            self.cancel()
+            raise Abort(f"the site was not built: sanitising failed: {error!r}") from error
+        for page, html in zip(self.dirty, cleaned, strict=True):
+            page.content = html
+            self.clean.add(id(page))
+        self.dirty = []
+
+    def page_context(self, page: Any) -> None:
+        """Refuse to write a generated page whose HTML was not sanitised."""
+        if sanitize.is_generated(page.meta) and id(page) not in self.clean:
+            raise PluginError(f"{page.file.src_uri}: its HTML was not sanitised")
 
     def build_error(self) -> None:
         """Stop the children: this build will publish nothing they make."""
@@ -124,6 +159,14 @@ class SiteBuild:
             self.downloads.cancel()
             self.downloads = None
         self.view = None
+        self._stop_sanitizer()
+
+    def _stop_sanitizer(self) -> None:
+        if self.sanitizer is not None:
+            self.sanitizer.stop()
+            self.sanitizer = None
+        self.dirty = []
+        self.clean = set()
 
     def post_build(self, config: Any) -> None:
         """Charts, feeds and open data, once the whole site is on disk."""
@@ -132,6 +175,7 @@ class SiteBuild:
         # Every language's pages, built or not: none is left half-written.
         self._wait_for_pages(*LANGUAGES)
         self.pages = None
+        self._stop_sanitizer()
         if self.downloads is None and self.view is not None:
             self.downloads = Forked(downloads, self.view, config.site_url)
         self.view = None
@@ -165,6 +209,8 @@ def downloads(view: SiteView, site_url: str) -> dict[str, bytes]:
     Made in a forked child while MkDocs builds the pages (drawing the charts takes over a
     second, importing matplotlib included), so the pages wait for none of them.
     """
+    from smesa.site import feeds, opendata  # imported in the child that calls this
+
     files: dict[str, str | bytes] = {
         **{f"{CHARTS_DIR}/{name}": svg for name, svg in charts.chart_files(view.repo).items()},
         **feeds.feed_files(view, site_url),
