@@ -12,7 +12,7 @@ from smesa.repository import load_repository
 from smesa.rules.registry import rules
 from smesa.site import generate as gen
 from smesa.site.sanitize import clean_html
-from tests.conftest import TODAY, RepoFactory, baseline, text
+from tests.conftest import ROOT, TODAY, RepoFactory, baseline, text
 
 CASE = "data/cases/2025/alpha-finance.yml"
 DRAFT = "data/cases/2025/alpha-draft.yml"
@@ -240,3 +240,15 @@ def test_page_writer_reports_a_page_it_cannot_write(make_repo):
         writer.wait("zh")
     with pytest.raises(ValueError, match="not 'fr'"):
         writer.start("fr")
+
+
+def test_no_sample_page_repeats_a_heading(tmp_path: Path):
+    # A repeated heading repeats in the table of contents (and gets a numbered anchor):
+    # the template's own headings must not collide with those cases use.
+    docs = tmp_path / "content"
+    repeated = {}
+    for path in gen.generate(load_repository(ROOT, TODAY), docs):
+        headings = [line for line in path.read_text("utf-8").splitlines() if line[:3] == "## "]
+        if len(headings) != len(set(headings)):
+            repeated[path.relative_to(docs).as_posix()] = headings
+    assert repeated == {}
