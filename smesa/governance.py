@@ -25,6 +25,7 @@ from smesa import models
 from smesa.repository import Repository
 from smesa.rules import clauses
 from smesa.rules.registry import Clause
+from smesa.templating import format_date
 
 State = Literal["met", "due", "overdue"]
 YEARLY = ("annual-plenary", "case-collection", "recommendation-paper", "annual-report")
@@ -65,6 +66,15 @@ MISSING: dict[str, str] = {
     "smewg-review": "no SCE extension recorded",
     "sce-review": "no SCE extension recorded",
 }
+MISSING_ZH: dict[str, str] = {
+    "annual-plenary": "尚无年度全体成员会议记录",
+    "case-collection": "尚未发布优秀服务案例",
+    "recommendation-paper": "尚未向中小企业工作组提交建议书",
+    "annual-report": "尚未向中小企业工作组提交年度报告",
+    "presidium-election": "尚无下一届主席团任期记录",
+    "smewg-review": "尚无经济技术合作高官指导委员会的延期记录",
+    "sce-review": "尚无经济技术合作高官指导委员会的延期记录",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +113,20 @@ class Obligation:
         if self.state == "overdue":
             return f"Not met: {MISSING[self.key]} (due {deadline})"
         return f"Due by {deadline}: {MISSING[self.key]} yet"
+
+    def statement_in(self, lang: str) -> str:
+        """`statement` in English, or the same sentence in Chinese."""
+        if lang == "en":
+            return self.statement
+        if self.state == "met":
+            when = f"（{format_date(self.met_on, 'zh')}）" if self.met_on else ""
+            if self.count > 1:
+                return f"已完成：共{self.count}项记录，最早为 {self.met_by}{when}"
+            return f"已完成：{self.met_by}{when}"
+        deadline = format_date(self.due, "zh") + ("" if self.due_recorded else "，具体日期尚未记录")
+        if self.state == "overdue":
+            return f"未完成：{MISSING_ZH[self.key]}（截止日期：{deadline}）"
+        return f"截止日期：{deadline}；{MISSING_ZH[self.key]}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,8 +65,12 @@ class Compliance:
     title: dict[str, str]
     clause: Clause
     state: governance.State
-    statement: str
+    statement: str  # English
+    statement_zh: str
     obligation: governance.Obligation | None = None  # None: the Presidium in office
+
+    def statement_in(self, lang: str) -> str:
+        return self.statement_zh if lang == "zh" else self.statement
 
 
 @dataclass
@@ -243,17 +247,22 @@ def _compliance(repo: Repository, year: int, day: dt.date) -> list[Compliance]:
         o = found
         if o.state == "due" and day == dt.date(year, 12, 31):
             o = dataclasses.replace(o, state="overdue")  # the year is over: missed
-        statement = o.statement
+        statement, statement_zh = o.statement, o.statement_in("zh")
         if o.state == "due":
             statement = f"Not yet due: {statement[0].lower()}{statement[1:]}"
-        out.append(Compliance(o.key, governance.TITLES[o.key], o.clause, o.state, statement, o))
+            statement_zh = f"尚未到期。{statement_zh}"
+        title = governance.TITLES[o.key]
+        out.append(Compliance(o.key, title, o.clause, o.state, statement, statement_zh, o))
     presidium = governance.presidium_in_office(repo, day)
     if presidium:
         state: governance.State = "met"
         statement = f"Met: {presidium.id} in office ({presidium.start} to {presidium.end})"
+        term = f"{format_date(presidium.start, 'zh')}至{format_date(presidium.end, 'zh')}"
+        statement_zh = f"已完成：{presidium.id} 在任（{term}）"
     else:
         state = "overdue"
         statement = f"Not met: no Presidium in office on {day}"
+        statement_zh = f"未完成：{format_date(day, 'zh')}无在任主席团"
     out.append(
         Compliance(
             "presidium-in-office",
@@ -261,6 +270,7 @@ def _compliance(repo: Repository, year: int, day: dt.date) -> list[Compliance]:
             governance.CLAUSES["presidium-election"],
             state,
             statement,
+            statement_zh,
         )
     )
     return out

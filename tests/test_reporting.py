@@ -149,6 +149,13 @@ def test_pages_in_english_and_chinese(written, sample_repo):
     assert '<html lang="zh-Hans">' in html and "<table>" in html and "http" not in html
     board = status_markdown(sample_repo, dashboard(sample_repo), "en")
     assert "## Overdue\n\nNone recorded." in board
+    assert "| Met: recommendations-2025 on 2025-10-06 |" in board
+    board_zh = status_markdown(sample_repo, dashboard(sample_repo), "zh")
+    assert "| 已完成：recommendations-2025（2025年10月6日） |" in board_zh
+    due = "截止日期：2026年12月31日，具体日期尚未记录；尚未向中小企业工作组提交年度报告"
+    assert due in board_zh
+    for english in ("Met:", "Due by", "Not met", " on 20"):
+        assert english not in board_zh
 
 
 def test_a_year_with_missing_obligations_says_so(make_repo):
@@ -165,9 +172,16 @@ def test_a_year_with_missing_obligations_says_so(make_repo):
         "Not met: no annual report submitted to the SMEWG (due 2025-12-31 (date not yet recorded))",
         "Not met: no Presidium in office on 2025-12-31",
     ]
+    assert [c.statement_in("zh") for c in report.missed] == [
+        "未完成：尚无年度全体成员会议记录（截止日期：2025年12月31日）",
+        "未完成：尚未向中小企业工作组提交年度报告（截止日期：2025年12月31日，具体日期尚未记录）",
+        "未完成：2025年12月31日无在任主席团",
+    ]
     page = report_markdown(report, "en", chart_dir=None)
     assert "**Obligations not met this year:**" in page
     assert "- Annual plenary of all members (§4.5, §5.3): Not met: no annual plenary" in page
+    zh = report_markdown(report, "zh", chart_dir=None)
+    assert "未完成：尚无年度全体成员会议记录" in zh and "Not met" not in zh
 
 
 def test_the_current_year_is_not_yet_due(make_repo):

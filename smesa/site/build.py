@@ -87,9 +87,11 @@ class SiteBuild:
             self.pages = PageWriter(repo, Path(config.docs_dir))
         except GenerateError as error:
             raise Abort(f"the site was not built: {error}") from None
-        # static-i18n has not set the current language yet: it is the default one.
-        self.pages.start(i18n.default_language(config))
-        self.sanitizer = Worker(sanitize.clean_html)
+        # static-i18n has not set the current language yet: it is the default one. Its
+        # pages are wanted as soon as MkDocs has listed docs_dir: two children, on both
+        # cores while this process creates the missing files and MkDocs lists them.
+        self.pages.start(i18n.default_language(config), parts=2)
+        self.sanitizer = Worker(sanitize.clean_html, later=True)
         self.pages.reserve()
         self.view = SiteView(repo)
 
@@ -105,9 +107,9 @@ class SiteBuild:
         self._wait_for_pages(i18n.current_language(config))
         if i18n.is_default_language_build(config):
             for lang in i18n.build_languages(config):
-                self.pages.start(lang)
+                self.pages.start(lang, later=True)
             if self.view is not None and self.downloads is None:
-                self.downloads = Forked(downloads, self.view, config.site_url)
+                self.downloads = Forked(downloads, self.view, config.site_url, later=True)
 
     def page_content(self, html: str, page: Any) -> str:
         """Hand a page made from contributor data to the sanitizer (smesa.site.sanitize).

@@ -49,9 +49,6 @@ LANGUAGES = ("en", "zh")
 MANIFEST = ".smesa-generated.json"
 # Where the charts are in the built site (written by smesa.site.build, not under docs_dir).
 CHARTS_DIR = "assets/charts"
-# Children rendering the pages of one language: the default language's pages are needed
-# right after on_config, while this process lists docs_dir (see PageWriter).
-PARTS = 2
 LATEST_CASES = 5
 DESCRIPTION_CHARS = 200
 
@@ -486,16 +483,19 @@ class PageWriter:
             with contextlib.suppress(FileExistsError):
                 os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
 
-    def start(self, lang: str) -> None:
-        """Render and write the pages of `lang` in forked children (once per language)."""
+    def start(self, lang: str, *, parts: int = 1, later: bool = False) -> None:
+        """Render and write the pages of `lang` in `parts` forked children (once per
+        language); `later`: at a lower priority (see smesa.site.background)."""
         if lang not in LANGUAGES:
             raise ValueError(f"pages are generated in {LANGUAGES}, not {lang!r}")
         if lang not in self._children:
             self._children[lang] = [
                 background.Forked(
-                    _render_and_write, self.specs[part::PARTS], lang, self.view, self.docs
+                    _render_and_write,
+                    *(self.specs[part::parts], lang, self.view, self.docs),
+                    later=later,
                 )
-                for part in range(PARTS)
+                for part in range(parts)
             ]
 
     def wait(self, lang: str) -> None:
