@@ -28,6 +28,7 @@ import argparse
 import copy
 import gzip
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -211,22 +212,37 @@ def _run(command: list[str], cwd: Path) -> float:
 
 def time_site_builds(root: Path, runs: int) -> tuple[list[float], list[float], Path]:
     """Wall times of the full build and of MkDocs + Pagefind without the hook, run in
-    turns (so that a slow spell of a shared machine hits both alike)."""
+    turns, each first every other time (so that a slow spell of a shared machine, or the
+    disk still writing out the previous build, hits both alike). The first turn builds
+    first: the bare build needs the Markdown it generates."""
     from smesa.site.pagefind import build_index
 
     bare_config = without_hook(root / "mkdocs.yml")
     bare_site = root / "site-nohook"
-    full, bare = [], []
-    for _ in range(runs):
+
+    def full_build() -> float:
         remove_generated(root)
         shutil.rmtree(root / "site", ignore_errors=True)
-        full.append(_run([*SMESA, "build", "--today", TODAY], root))
+        os.sync()
+        return _run([*SMESA, "build", "--today", TODAY], root)
+
+    def bare_build() -> float:
         shutil.rmtree(bare_site, ignore_errors=True)
+        os.sync()
         mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(bare_config)]
         elapsed = _run([*mkdocs, "-d", str(bare_site)], root)
         start = time.perf_counter()
         build_index(bare_site, ["en", "zh"])
-        bare.append(elapsed + time.perf_counter() - start)
+        return elapsed + time.perf_counter() - start
+
+    full, bare = [], []
+    for turn in range(runs):
+        if turn % 2:
+            bare.append(bare_build())
+            full.append(full_build())
+        else:
+            full.append(full_build())
+            bare.append(bare_build())
     return full, bare, root / "site"
 
 

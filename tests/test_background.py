@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from smesa.site.background import Forked, Worker
+from smesa.site.background import LATER_NICENESS, Forked, Worker
 
 
 def pid_and_double(value: int) -> tuple[int, int]:
@@ -93,3 +93,19 @@ def test_a_stopped_worker_leaves_no_process():
     process = worker._process
     worker.stop()
     assert process is not None and not process.is_alive()
+
+
+def niceness(_: object = None) -> int:
+    return os.nice(0)
+
+
+def test_work_wanted_later_runs_at_a_lower_priority():
+    here = os.nice(0)
+    assert Forked(niceness).result() == here
+    assert Forked(niceness, later=True).result() == min(19, here + LATER_NICENESS)
+    worker = Worker(niceness, later=True)
+    try:
+        worker.submit(None)
+        assert worker.collect() == [min(19, here + LATER_NICENESS)]
+    finally:
+        worker.stop()
