@@ -366,3 +366,19 @@ def test_a_hook_file_missing_an_event_publishes_nothing(make_repo, event: str, m
     assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert snapshot(root / "site") == before
+
+
+def test_a_page_that_cannot_be_written_fails_the_build_with_its_path(make_repo):
+    root = site_repository(make_repo)
+    assert smesa_build(root).returncode == 0
+    page = root / "content/zh/cases/alpha-finance.md"
+    page.unlink()
+    page.mkdir()  # where the manifest lists a generated page
+    before = snapshot(root / "site")
+    done = smesa_build(root)
+    assert done.returncode == 1
+    assert f"writing the pages failed: IsADirectoryError: [Errno 21] Is a directory: '{page}'" in (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr
+    assert snapshot(root / "site") == before

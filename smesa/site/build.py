@@ -138,7 +138,7 @@ class SiteBuild:
             cleaned = self.sanitizer.collect()
         except Exception as error:
             self.cancel()
-            raise Abort(f"the site was not built: sanitising failed: {error!r}") from error
+            raise _failed("sanitising", error) from error
         for page, html in zip(self.dirty, cleaned, strict=True):
             page.content = html
             self.clean.add(id(page))
@@ -202,7 +202,11 @@ class SiteBuild:
                 self.pages.wait(lang)
         except Exception as error:
             self.cancel()
-            raise Abort(f"the site was not built: writing the pages failed: {error!r}") from error
+            raise _failed("writing the pages", error) from error
+
+
+def _failed(step: str, error: Exception) -> Abort:
+    return Abort(f"the site was not built: {step} failed: {type(error).__name__}: {error}")
 
 
 def downloads(view: SiteView, site_url: str) -> dict[str, bytes]:
