@@ -334,6 +334,10 @@ class Words:
     def state(self, state: str) -> str:
         return self.labels["states"][state][self.lang]
 
+    def aside(self, text: str) -> str:
+        """`text` in brackets after what precedes it: full-width ones in Chinese."""
+        return f"（{text}）" if self.lang == "zh" else f" ({text})"
+
     def chart_title(self, name: str) -> str:
         return charts.CHARTS[name].title[self.lang]
 
