@@ -382,3 +382,18 @@ def test_a_page_that_cannot_be_written_fails_the_build_with_its_path(make_repo):
     )
     assert "Traceback" not in done.stderr
     assert snapshot(root / "site") == before
+
+
+def test_a_missing_cjk_font_fails_the_build_clearly(make_repo, monkeypatch):
+    from mkdocs.exceptions import Abort
+
+    from smesa.site.build import build_site
+
+    root = site_repository(make_repo)
+    before = old_site(root)
+    monkeypatch.setattr(charts, "CJK_FAMILY", "No Such CJK Font")  # as on a bare machine
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    with pytest.raises(Abort, match=r"ChartFontMissing: the Chinese charts need .*fonts-noto-cjk"):
+        build_site(root, today=TODAY)
+    assert snapshot(root / "site") == before
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith("site")) == ["site"]

@@ -185,8 +185,8 @@ class SiteBuild:
             return
         try:
             files = self.downloads.result()
-        except charts.ChartFontMissing as error:
-            raise Abort(f"the site was not built: {error}") from None
+        except Exception as error:  # charts.ChartFontMissing says what to install
+            raise _failed("making the charts, feeds and downloads", error) from None
         finally:
             self.downloads = None
         site_dir = Path(config.site_dir)
