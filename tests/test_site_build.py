@@ -10,7 +10,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -23,7 +22,7 @@ import pytest
 from smesa.rules.registry import rules
 from smesa.site import charts
 from smesa.site.build import TODAY_VARIABLE
-from smesa.site.generate import hand_written_files
+from tests.browser.local_site import copy_site_sources
 from tests.conftest import APPROVAL, ROOT, TODAY, RepoFactory, baseline, text
 
 pytestmark = pytest.mark.build
@@ -43,17 +42,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def site_repository(factory: RepoFactory, files: dict | None = None) -> Path:
     """A fixture repository with the site sources of this checkout (not its generated pages)."""
-    root = factory(files)
-    for name in ("mkdocs.yml", "overrides", "hooks"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, root / name)
-    for rel in hand_written_files(ROOT / "content"):
-        (root / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / "content" / rel, root / "content" / rel)
-    return root
+    return copy_site_sources(ROOT, factory(files), names=("mkdocs.yml", "overrides", "hooks"))
 
 
 def smesa_build(root: Path) -> subprocess.CompletedProcess[str]:

@@ -57,7 +57,6 @@ class SiteBuild:
 
     def __init__(self) -> None:
         self.pages: PageWriter | None = None
-        self.view: SiteView | None = None
         self.downloads: Forked[dict[str, bytes]] | None = None
         self.sanitizer: Worker[str] | None = None
         self.dirty: list[Any] = []  # pages whose HTML the sanitizer is cleaning
@@ -93,7 +92,6 @@ class SiteBuild:
         self.pages.start(i18n.default_language(config), parts=2)
         self.sanitizer = Worker(sanitize.clean_html, later=True)
         self.pages.reserve()
-        self.view = SiteView(repo)
 
     def on_nav(self, config: Any) -> None:
         """Before MkDocs reads the pages of this language: wait until they are written.
@@ -108,8 +106,9 @@ class SiteBuild:
         if i18n.is_default_language_build(config):
             for lang in i18n.build_languages(config):
                 self.pages.start(lang, later=True)
-            if self.view is not None and self.downloads is None:
-                self.downloads = Forked(downloads, self.view, config.site_url, later=True)
+            if self.downloads is None:
+                view = self.pages.view
+                self.downloads = Forked(downloads, view, config.site_url, later=True)
 
     def page_content(self, html: str, page: Any) -> str:
         """Hand a page made from contributor data to the sanitizer (smesa.site.sanitize).
@@ -160,7 +159,6 @@ class SiteBuild:
         if self.downloads is not None:
             self.downloads.cancel()
             self.downloads = None
-        self.view = None
         self._stop_sanitizer()
 
     def _stop_sanitizer(self) -> None:
@@ -176,13 +174,10 @@ class SiteBuild:
             return
         # Every language's pages, built or not: none is left half-written.
         self._wait_for_pages(*LANGUAGES)
+        if self.downloads is None:  # no default-language build started them
+            self.downloads = Forked(downloads, self.pages.view, config.site_url)
         self.pages = None
         self._stop_sanitizer()
-        if self.downloads is None and self.view is not None:
-            self.downloads = Forked(downloads, self.view, config.site_url)
-        self.view = None
-        if self.downloads is None:
-            return
         try:
             files = self.downloads.result()
         except Exception as error:  # charts.ChartFontMissing says what to install

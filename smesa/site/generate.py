@@ -538,12 +538,11 @@ def _read_manifest(docs: Path) -> set[str]:
     return set(json.loads(manifest.read_text("utf-8")))
 
 
-def _write_if_changed(target: Path, content: str) -> bool:
+def _write_if_changed(target: Path, content: str) -> None:
     if target.is_file() and target.read_text("utf-8") == content:
-        return False
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(content, "utf-8")
-    return True
 
 
 def _remove(docs: Path, rel: str) -> None:

@@ -36,9 +36,10 @@ CHROMIUM_ARGS = [
 SITE_SOURCES = ("data", "mkdocs.yml", "overrides", "hooks")
 
 
-def copy_site_sources(source: Path, target: Path) -> Path:
-    """Copy what a site build reads; content/ without the pages the generator wrote."""
-    for name in SITE_SOURCES:
+def copy_site_sources(source: Path, target: Path, names: tuple[str, ...] = SITE_SOURCES) -> Path:
+    """Copy what a site build reads (`names`, then content/ without the pages the
+    generator wrote)."""
+    for name in names:
         path = source / name
         if path.is_dir():
             shutil.copytree(path, target / name, ignore=shutil.ignore_patterns("__pycache__"))
