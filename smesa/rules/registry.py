@@ -122,6 +122,8 @@ def rules() -> list[Rule]:
         integrity,
         nomenclature,
         obligations,
+        publication,
+        text,
         tor,
         translation,
     )

@@ -1,0 +1,3 @@
+"""The publication boundary: ids and page paths that the site can hold, one page each."""
+
+from __future__ import annotations

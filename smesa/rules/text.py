@@ -1,0 +1,3 @@
+"""Text safety: characters and Markdown the public outputs cannot hold literally."""
+
+from __future__ import annotations
