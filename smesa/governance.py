@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from smesa import models
+from smesa.publication import counts_for_obligations
 from smesa.repository import Repository
 from smesa.rules import clauses
 from smesa.rules.registry import Clause
@@ -237,27 +238,25 @@ def yearly_obligations(repo: Repository, year: int, today: dt.date) -> list[Obli
     """The four yearly obligations of `year`, as they stand on `today`."""
     year_end = dt.date(year, 12, 31)
     at_smewg, recorded = _at_smewg(repo, year)
+
+    def counted(model: type[models.Output]) -> list[Any]:
+        return [e.record for e in repo.of(model) if counts_for_obligations(e.record, today)]
+
     evidence: dict[str, list[tuple[str, dt.date | None]]] = {
         "annual-plenary": [
-            (e.id, e.record.date)
-            for e in repo.of(models.Meeting)
-            if e.record.type == "plenary" and e.record.date.year == year
+            (m.id, m.date)
+            for m in counted(models.Meeting)
+            if m.type == "plenary" and m.date.year == year
         ],
         "case-collection": [
-            (e.id, e.record.published)
-            for e in repo.of(models.Case)
-            if e.record.year == year and e.record.status == "published"
+            (c.id, c.published)
+            for c in counted(models.Case)
+            if c.year == year and c.status == "published"
         ],
         "recommendation-paper": [
-            (e.id, e.record.submitted)
-            for e in repo.of(models.Proposal)
-            if e.record.year == year and e.record.status != "draft"
+            (p.id, p.submitted) for p in counted(models.Proposal) if p.year == year
         ],
-        "annual-report": [
-            (e.id, e.record.submitted)
-            for e in repo.of(models.Report)
-            if e.record.year == year and e.record.status != "draft"
-        ],
+        "annual-report": [(r.id, r.submitted) for r in counted(models.Report) if r.year == year],
     }
     out = []
     for key in YEARLY:

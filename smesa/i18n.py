@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from smesa import models
 from smesa.fmt import Outcome, rewrite
 from smesa.loader import Path_
+from smesa.publication import is_public
 from smesa.repository import Entry, Repository
 
 FINGERPRINT_LENGTH = 10
@@ -90,13 +91,6 @@ def record_texts(repo: Repository) -> list[tuple[Entry, Path_, BilingualText]]:
     return repo.memo["record_texts"]
 
 
-def is_shown(record: models.Record) -> bool:
-    """Records readers see on the site: published outputs, members, the Presidium."""
-    if isinstance(record, models.Output):
-        return record.status == "published"
-    return True
-
-
 @dataclass
 class Coverage:
     """Translation state of the texts of one record kind."""
@@ -112,7 +106,7 @@ def coverage(repo: Repository) -> dict[str, Coverage]:
     """Per data folder, over the records readers see."""
     result: dict[str, Coverage] = {}
     for entry, path, text in record_texts(repo):
-        if not is_shown(entry.record):
+        if not is_public(entry.record):
             continue
         if not (text.en or "").strip():
             continue

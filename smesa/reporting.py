@@ -27,10 +27,11 @@ from typing import Any
 from markupsafe import Markup
 
 from smesa import governance, models
+from smesa.publication import public
 from smesa.repository import Repository
 from smesa.rules.registry import Clause
 from smesa.site import charts
-from smesa.templating import format_date
+from smesa.templating import format_date, inline
 
 LANGUAGES = ("en", "zh")
 # Charts of the report: membership and cases over the years, and this year's coverage.
@@ -152,7 +153,7 @@ def as_of(repo: Repository, day: dt.date, case_years: Callable[[int], bool]) -> 
         for e in repo.entries
         if not isinstance(e.record, models.Case) or case_years(e.record.year)
     ]
-    return dataclasses.replace(repo, today=day, entries=kept)
+    return dataclasses.replace(repo, today=day, entries=kept, memo={})
 
 
 def annual_report(repo: Repository, year: int) -> AnnualReport:
@@ -166,16 +167,19 @@ def annual_report(repo: Repository, year: int) -> AnnualReport:
         )
     day = min(dt.date(year, 12, 31), repo.today)
     start = dt.date(year - 1, 12, 31)
+    # The report's own record may be on its way to approval; everything it reports on
+    # is public (smesa.publication).
+    reports = sorted(
+        (e.record for e in repo.of(models.Report) if e.record.year == year),
+        key=lambda r: (r.status != "published", r.status == "draft", r.id),
+    )
+    repo = public(repo)
     members = [e.record for e in repo.of(models.Member)]
     active_end = [m for m in members if charts.member_active_on(m, day, repo.today)]
     this_year = as_of(repo, day, lambda y: y == year)
     proposals = sorted(
         (e.record for e in repo.of(models.Proposal) if e.record.year == year),
         key=lambda p: (p.status == "draft", p.id),
-    )
-    reports = sorted(
-        (e.record for e in repo.of(models.Report) if e.record.year == year),
-        key=lambda r: (r.status != "published", r.status == "draft", r.id),
     )
     return AnnualReport(
         year=year,
@@ -292,10 +296,11 @@ def labels() -> dict[str, Any]:
 def _environment() -> Any:
     from smesa.templating import markdown_environment
 
-    # Values go into Markdown tables: `cell` keeps them on one line and stops a '|' from
-    # splitting a column. The site sanitises the rendered HTML.
-    env = markdown_environment()
-    env.filters["cell"] = lambda value: " ".join(str(value).split()).replace("|", "\\|")
+    # Every value the templates print reads literally in the Markdown (titles, names,
+    # references: contributor text), and `cell` keeps it on one table line; only the
+    # page bodies made by these templates are marked safe.
+    env = markdown_environment(literal=True)
+    env.filters["cell"] = inline
     return env
 
 
@@ -386,8 +391,10 @@ def report_page_body(repo: Repository, lang: str, *, year: int) -> Markup:
 def markdown_to_html(markdown_text: str, title: str, lang: str) -> str:
     """A standalone HTML page of the report, with no third-party request."""
     import markdown
+    import nh3
 
-    body = markdown.markdown(markdown_text, extensions=["tables", "attr_list"])
+    # The Markdown holds no raw HTML of ours; cleaning is a second line of defence.
+    body = nh3.clean(markdown.markdown(markdown_text, extensions=["tables"]))
     template = _environment().get_template("reporting-page.html.j2")
     return template.render(title=title, lang="zh-Hans" if lang == "zh" else "en", body=body)
 

@@ -7,15 +7,33 @@ templates from smesa/templates/ into Markdown.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import jinja2
+from markupsafe import Markup, escape
+
+# Markdown punctuation that could start markup (links, emphasis, code, headings, tables,
+# attr_list's `{: ...}`); HTML characters are escaped by `escape`.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|])")
 
 
-def markdown_environment() -> jinja2.Environment:
+def inline(value: object) -> Markup:
+    """Plain text as one line of Markdown that renders literally (no markup, no HTML)."""
+    text = " ".join(str(value).split())
+    return Markup(escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text)))
+
+
+def _literal(value: object) -> object:
+    return value if isinstance(value, Markup) or value is None else inline(value)
+
+
+def markdown_environment(*, literal: bool = False) -> jinja2.Environment:
     """A new environment over smesa/templates/ for Markdown output.
 
     Autoescaping is on: a value put into the Markdown cannot become HTML unless a
-    template or helper marks it safe. Undefined names are errors, not empty text.
+    template or helper marks it safe. With `literal`, every printed value that is not
+    marked safe is also escaped for Markdown (`inline`): it reads as the text it is.
+    Undefined names are errors, not empty text.
     """
     return jinja2.Environment(
         loader=jinja2.PackageLoader("smesa", "templates"),
@@ -24,6 +42,7 @@ def markdown_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_literal if literal else None,
     )
 
 

@@ -63,7 +63,6 @@ def test_pages_for_the_fixture(generated):
         "en/members/beta.md",
         "en/members/index.md",
         "en/recommendations/index.md",
-        "en/reports/annual-2025.md",
         "en/reports/annual-2026.md",
         "en/reports/annual-report-2025.md",
         "en/reports/index.md",

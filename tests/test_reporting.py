@@ -169,11 +169,15 @@ def test_a_year_with_missing_obligations_says_so(make_repo):
     report = annual_report(load_repository(root, TODAY), 2025)
     assert [c.statement for c in report.missed] == [
         "Not met: no annual plenary recorded (due 2025-12-31)",
+        # The fixture's paper is submitted, not published: a public report cannot see it.
+        "Not met: no recommendation paper submitted to the SMEWG "
+        "(due 2025-12-31 (date not yet recorded))",
         "Not met: no annual report submitted to the SMEWG (due 2025-12-31 (date not yet recorded))",
         "Not met: no Presidium in office on 2025-12-31",
     ]
     assert [c.statement_in("zh") for c in report.missed] == [
         "未完成：尚无年度全体成员会议记录（截止日期：2025年12月31日）",
+        "未完成：尚未向中小企业工作组提交建议书（截止日期：2025年12月31日，具体日期尚未记录）",
         "未完成：尚未向中小企业工作组提交年度报告（截止日期：2025年12月31日，具体日期尚未记录）",
         "未完成：2025年12月31日无在任主席团",
     ]

@@ -139,7 +139,6 @@ PAGES = [
     "members/beta/index.html",
     "members/index.html",
     "recommendations/index.html",
-    "reports/annual-2025/index.html",
     "reports/annual-2026/index.html",
     "reports/annual-report-2025/index.html",
     "reports/index.html",

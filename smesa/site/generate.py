@@ -43,7 +43,7 @@ from smesa.repository import Repository
 from smesa.rules.registry import rules
 from smesa.site import background, charts, sanitize
 from smesa.site.view import SECTIONS, SiteView
-from smesa.templating import format_date, markdown_environment
+from smesa.templating import format_date, inline, markdown_environment
 
 LANGUAGES = ("en", "zh")
 MANIFEST = ".smesa-generated.json"
@@ -52,21 +52,12 @@ CHARTS_DIR = "assets/charts"
 LATEST_CASES = 5
 DESCRIPTION_CHARS = 200
 
-# Markdown punctuation that could start markup; HTML characters are escaped by `escape`.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
-
 
 class GenerateError(Exception):
     """The generator would overwrite a file it does not own."""
 
 
 # -- text helpers --------------------------------------------------------------------
-
-
-def inline(value: object) -> Markup:
-    """Plain text as one line of Markdown that renders literally (no markup, no HTML)."""
-    text = " ".join(str(value).split())
-    return Markup(escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text)))
 
 
 def plain(markdown_text: str) -> str:
@@ -351,7 +342,11 @@ def page_specs(view: SiteView) -> Iterable[PageSpec]:
             "list.md.j2",
             _label(key),
             _label(f"{key}_description"),
-            values={"records": records, "model": model},
+            values={
+                "records": records,
+                "model": model,
+                "figure_years": figure_years(view) if model is models.Report else [],
+            },
         )
     for model, records in ((models.Case, view.cases), *((m, r) for m, r, _ in lists)):
         for record in records:
@@ -361,7 +356,7 @@ def page_specs(view: SiteView) -> Iterable[PageSpec]:
                 _text(record.title),  # type: ignore[attr-defined]
                 _text(getattr(record, "summary", None) or record.title),  # type: ignore[attr-defined]
                 record.sample,
-                {"record": record},
+                {"record": record, "report_body": _report_body},
             )
     yield from rule_pages()
     yield from reporting_pages(view)
@@ -389,7 +384,9 @@ def reporting_pages(view: SiteView) -> Iterable[PageSpec]:
         _label("reports_description"),
         values={"content": reporting.status_page_body},
     )
-    for year in reporting.report_years(view.repo):
+    # One page per year: a published report's own page carries its figures
+    # (report.md.j2); a year without one gets a page of its figures to date.
+    for year in figure_years(view):
         yield PageSpec(
             f"reports/annual-{year}.md",
             "reporting-embed.md.j2",
@@ -397,6 +394,24 @@ def reporting_pages(view: SiteView) -> Iterable[PageSpec]:
             _label("reports_description"),
             values={"content": partial(reporting.report_page_body, year=year)},
         )
+
+
+def figure_years(view: SiteView) -> list[int]:
+    """Years of the term with no published report: each has a page of its figures."""
+    reported = {report.year for report in view.reports}
+    return [y for y in reporting.report_years(view.repo) if y not in reported]
+
+
+_HEADING = re.compile(r"^(#{2,5}) ", re.MULTILINE)
+
+
+def _report_body(repo: Repository, lang: str, *, year: int) -> Markup:
+    """The figures of a published report's year, under one heading after the report's
+    own text, their headings a level down (none outside the term)."""
+    if year not in reporting.report_years(repo):
+        return Markup("")
+    body = _HEADING.sub(r"#\1 ", reporting.report_page_body(repo, lang, year=year))
+    return Markup(f"## {inline(labels()['year_in_figures'][lang])}\n\n{body}")
 
 
 def rule_pages() -> Iterable[PageSpec]:

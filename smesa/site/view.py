@@ -1,9 +1,8 @@
-"""What the public site may show: the read-only view pages, feeds and downloads share.
+"""What the public site shows: the read-only view pages, feeds and downloads share.
 
-Only `published` outputs (cases, meetings, proposals, activities, reports, bodies) are
-visible; draft, submitted and approved records are dropped here, in one place, so no
-page, feed or download can reach them. Members and Presidium terms are not outputs and
-are always shown (withdrawn members are marked by the pages).
+It holds `smesa.publication.public(repo)`, never the whole repository: every page,
+chart, feed and download reads records through it, so none can reach a record that is
+not public (see `smesa.publication`).
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from smesa import models
+from smesa.publication import public
 from smesa.repository import Repository
 
 OutputT = TypeVar("OutputT", bound=models.Output)
@@ -27,23 +27,19 @@ SECTIONS: dict[type[models.Output], str] = {
 }
 
 
-def is_published(record: models.Output) -> bool:
-    return record.status == "published"
-
-
 def case_date(case: models.Case) -> dt.date:
     """When a case went out: its publication date, else the start of its year."""
     return case.published or dt.date(case.year, 1, 1)
 
 
 class SiteView:
-    """The repository as a reader sees it."""
+    """The repository as a reader sees it: its public records."""
 
     def __init__(self, repo: Repository) -> None:
-        self.repo = repo
+        self.repo = public(repo)
 
     def published(self, model: type[OutputT]) -> list[OutputT]:
-        return [e.record for e in self.repo.of(model) if is_published(e.record)]
+        return [e.record for e in self.repo.of(model)]
 
     @cached_property
     def cases(self) -> list[models.Case]:

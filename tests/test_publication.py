@@ -1,0 +1,137 @@
+"""The publication gate (smesa.publication): one published-only view feeds every public
+output; obligations count only public records and events that happened."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+from conftest import ROOT, TODAY, baseline, text
+
+from smesa import models
+from smesa.governance import dashboard
+from smesa.publication import counts_for_obligations, is_public, public
+from smesa.reporting import annual_report, report_markdown
+from smesa.repository import load_repository
+from smesa.site import generate as gen
+from smesa.site.view import SiteView
+
+UNPUBLISHED = ("draft", "submitted", "approved")
+
+
+def _with_status(status: str) -> dict[str, dict]:
+    files = baseline()
+    files["data/cases/2025/alpha-finance.yml"]["status"] = status
+    files["data/meetings/plenary-2025.yml"]["status"] = status
+    return files
+
+
+@pytest.mark.parametrize("status", UNPUBLISHED)
+def test_the_public_repository_holds_no_unpublished_output(make_repo, status):
+    repo = load_repository(make_repo(_with_status(status)), TODAY)
+    view = public(repo)
+    ids = {e.id for e in view.entries}
+    assert "alpha-finance" not in ids and "plenary-2025" not in ids
+    assert {"alpha", "beta", "annual-report-2025"} <= ids  # members, published outputs
+    assert all(is_public(e.record) for e in view.entries)
+    paths = {s.path for s in view.sources}
+    assert "data/cases/2025/alpha-finance.yml" not in paths
+    assert "data/reference/economies.yml" in paths
+    assert view.reference.keys() == repo.reference.keys()
+
+
+def test_the_public_repository_shares_no_derived_data(make_repo):
+    repo = load_repository(make_repo(_with_status("draft")), TODAY)
+    repo.memo["record_texts"] = ["everything"]
+    assert public(repo).memo == {}
+
+
+def test_a_site_view_is_public_whatever_it_is_given(make_repo):
+    view = SiteView(load_repository(make_repo(_with_status("submitted")), TODAY))
+    assert view.cases == [] and view.meetings == []
+    assert "alpha-finance" not in {e.id for e in view.repo.entries}
+
+
+@pytest.mark.parametrize(
+    ("status", "day", "counts"),
+    [
+        ("draft", dt.date(2025, 9, 20), False),  # a draft never counts
+        ("submitted", dt.date(2025, 9, 20), True),  # a meeting held: the record is on its way
+        ("approved", dt.date(2025, 9, 20), True),
+        ("approved", dt.date(2025, 9, 1), False),  # not yet held
+        ("published", dt.date(2025, 9, 1), True),
+    ],
+)
+def test_a_meeting_counts_for_obligations_once_held(status, day, counts):
+    files = baseline()
+    meeting = models.Meeting.model_validate(
+        {**files["data/meetings/plenary-2025.yml"], "status": status}
+    )
+    assert counts_for_obligations(meeting, day) is counts
+
+
+def test_a_draft_plenary_does_not_meet_the_annual_plenary(make_repo):
+    files = baseline()
+    files["data/meetings/plenary-2025.yml"]["status"] = "draft"
+    board = dashboard(load_repository(make_repo(files), TODAY))
+    plenary = next(o for o in board.obligations if o.key == "annual-plenary" and o.year == 2025)
+    assert plenary.state == "overdue" and plenary.met_by is None
+
+
+def test_a_draft_paper_does_not_meet_the_recommendation_paper(make_repo):
+    files = baseline()
+    files["data/proposals/recommendations-2025.yml"]["status"] = "draft"
+    board = dashboard(load_repository(make_repo(files), TODAY))
+    paper = next(o for o in board.obligations if o.key == "recommendation-paper" and o.year == 2025)
+    assert paper.met_by is None
+
+
+def test_the_annual_report_shows_no_unpublished_record(make_repo):
+    files = baseline()
+    secret = "Canary-7f3a unpublished text"
+    draft_meeting = copy.deepcopy(files["data/meetings/plenary-2025.yml"])
+    draft_meeting.update(id="plenary-2025-draft", status="draft", title=text(secret, secret))
+    files["data/meetings/plenary-2025-draft.yml"] = draft_meeting
+    files["data/proposals/recommendations-2025.yml"]["title"] = text(secret, secret)
+    report = annual_report(load_repository(make_repo(files), TODAY), 2025)
+    assert report.proposal is None  # the fixture's paper is submitted, not published
+    assert [m.id for m in report.meetings] == ["plenary-2025"]
+    assert all(a.id != "recommendations-2025" for a in report.approvals)
+    for lang in ("en", "zh"):
+        assert secret not in report_markdown(report, lang, chart_dir=None)
+
+
+def test_the_shipped_2026_report_page_omits_the_submitted_paper(tmp_path):
+    # recommendations-2026 is `submitted`: its issues must not reach the site.
+    repo = load_repository(ROOT, dt.date(2026, 12, 1))
+    paper = repo.index(models.Proposal)["recommendations-2026"].record
+    assert paper.status == "submitted"
+    docs = tmp_path / "content"
+    written = gen.generate(repo, docs)
+    everything = "\n".join(path.read_text("utf-8") for path in written)
+    # (published minutes may name its topics; its own words stay off the site)
+    assert paper.title.en not in everything and paper.title.zh not in everything
+    for issue in paper.issues:
+        for words in (issue.text.en, issue.text.zh):
+            assert words.strip().splitlines()[0] not in everything
+
+
+def test_one_report_page_per_year(tmp_path, make_repo):
+    docs = tmp_path / "content"
+    written = {
+        p.relative_to(docs).as_posix()
+        for p in gen.generate(load_repository(make_repo(), TODAY), docs)
+    }
+    reports = sorted(p for p in written if p.startswith("en/reports/"))
+    # 2025 has a published report: its own page carries the figures; 2026 has none yet.
+    assert reports == [
+        "en/reports/annual-2026.md",
+        "en/reports/annual-report-2025.md",
+        "en/reports/index.md",
+        "en/reports/status.md",
+    ]
+    page = (docs / "en/reports/annual-report-2025.md").read_text("utf-8")
+    assert "## The year in figures" in page and "### Summary" in page
+    index = (docs / "en/reports/index.md").read_text("utf-8")
+    assert "(annual-2026.md)" in index and "(annual-report-2025.md)" in index
