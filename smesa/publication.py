@@ -19,6 +19,8 @@ never count.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from smesa import models
@@ -62,3 +64,65 @@ def counts_for_obligations(record: models.Record, day: dt.date) -> bool:
         return record.date <= day
     submitted = getattr(record, "submitted", None)
     return submitted is not None and submitted <= day
+
+
+# -- contributor text is inert -------------------------------------------------------
+
+# Raw HTML: a tag, a closing tag, a comment or a processing instruction. Autolinks
+# (<https://...>, <mailto:...>) are Markdown, not HTML, and stay.
+RAW_HTML = re.compile(r"<(?!(?:https?://|mailto:)[^\s<>]*>)(?=[A-Za-z/!?])")
+# attr_list (`{: #id .class key=value }`, `{#id}`, `{.class}`, `{key=value}`): sets ids,
+# classes and attributes, e.g. a heading id that the theme prints raw in the table of
+# contents.
+ATTR_LIST = re.compile(r"\{\s*(?::|#|\.|[A-Za-z_][\w.:-]*\s*=)")
+# Code is literal: fenced blocks and inline spans are left as they are.
+_CODE = re.compile(
+    r"^ {0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}(?P=fence)[ \t]*$|\Z)"
+    r"|(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def outside_code(markdown_text: str) -> Iterator[tuple[int, str]]:
+    """The parts of `markdown_text` that are not code, with their offsets."""
+    start = 0
+    for code in _CODE.finditer(markdown_text):
+        yield start, markdown_text[start : code.start()]
+        start = code.end()
+    yield start, markdown_text[start:]
+
+
+def inert_markdown(markdown_text: str) -> str:
+    """Contributor Markdown with raw HTML and attribute lists made literal text.
+
+    Contributors write Markdown, not HTML: `<b>` reads as "<b>" and `{: #id}` as
+    "{: #id}" (SM140 tells them first), so no contributor text can set an id, a class,
+    an attribute or a tag on a page. Code spans and blocks are left as they are.
+    """
+    out: list[str] = []
+    position = 0
+    for offset, part in outside_code(markdown_text):
+        out.append(markdown_text[position:offset])
+        out.append(ATTR_LIST.sub(lambda m: "\\" + m.group(0), RAW_HTML.sub("&lt;", part)))
+        position = offset + len(part)
+    return "".join(out)
+
+
+# -- page paths ----------------------------------------------------------------------
+
+# Ids a record cannot take: its page would replace one of the site's own pages
+# (`<section>/index`, the dashboard `reports/status`, the figures of a year
+# `reports/annual-YYYY`), or its file and page could not exist on Windows.
+RESERVED_IDS: dict[str, re.Pattern[str]] = {
+    "*": re.compile(r"index|con|prn|aux|nul|com[0-9]|lpt[0-9]"),
+    "reports": re.compile(r"status|annual-[0-9]{4}"),
+}
+
+
+def reserved_id(folder: str, record_id: str) -> bool:
+    """True when a record of `folder` (data/<folder>/) may not have the id `record_id`."""
+    return any(
+        pattern.fullmatch(record_id)
+        for key, pattern in RESERVED_IDS.items()
+        if key in ("*", folder)
+    )

@@ -39,6 +39,7 @@ from markupsafe import Markup, escape
 
 from smesa import models, reporting
 from smesa.i18n import is_stale
+from smesa.publication import inert_markdown
 from smesa.repository import Repository
 from smesa.rules.registry import rules
 from smesa.site import background, charts, sanitize
@@ -163,8 +164,9 @@ class PageContext:
         return text
 
     def md(self, text: models.Text | None) -> Markup:
-        """Contributor Markdown of this page's record, as a block (sanitised after rendering)."""
-        return Markup(self.t(text).strip())
+        """Contributor Markdown of this page's record, as a block: no raw HTML or
+        attribute list takes effect (`inert_markdown`), and the page is sanitised too."""
+        return Markup(inert_markdown(self.t(text).strip()))
 
     def link(self, target: str) -> str:
         """Relative path from this page to `target` (a docs path in the language folder)."""
