@@ -26,7 +26,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from smesa import governance, models
+from smesa import governance, inert, models
 from smesa.publication import public
 from smesa.repository import Repository
 from smesa.rules.registry import Clause
@@ -516,9 +516,7 @@ def write_report(report: AnnualReport, out_dir: Path) -> list[Path]:
     """Write every output of the report to `out_dir`; returns the files written."""
     from smesa.report_pdf import render_pdf
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"annual-report-{report.year}"
-    written = write_report_charts(report, out_dir / "charts")
     outputs: dict[str, str] = {
         f"{stem}-figures.csv": figures_csv(report),
         f"{stem}-obligations.csv": obligations_csv(report),
@@ -527,6 +525,16 @@ def write_report(report: AnnualReport, out_dir: Path) -> list[Path]:
         body = report_markdown(report, lang)
         outputs[f"{stem}.{lang}.md"] = f"# {report.title(lang)}\n\n{body}"
         outputs[f"{stem}.{lang}.html"] = markdown_to_html(body, report.title(lang), lang)
+    active = [
+        f"{name}: {what}"
+        for name, content in outputs.items()
+        if name.endswith(".html")
+        for what in inert.html_problems(content)
+    ]
+    if active:  # read back as a browser would, before anything is written
+        raise ReportError("the report holds active content: " + "; ".join(active[:5]))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = write_report_charts(report, out_dir / "charts")
     for name, content in outputs.items():
         (out_dir / name).write_text(content, "utf-8")
         written.append(out_dir / name)

@@ -2,12 +2,50 @@
 
 from __future__ import annotations
 
-from mkdocs.config.defaults import MkDocsConfig
+from pathlib import Path
 
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+from smesa import inert
 from smesa.site import alternates, i18n, pagefind
+from smesa.site.generate import hand_written_files
+
+# The theme's own files, copied as they are: nothing of ours is in them.
+THEME_ASSETS = ("assets/javascripts/", "assets/stylesheets/", "assets/images/")
+SHOWN_PROBLEMS = 10
 
 
 def finish_site(config: MkDocsConfig) -> None:
-    """Patch Material's alternate script, then index every language with Pagefind."""
+    """Patch Material's alternate script, index every language with Pagefind, then read
+    back every file written and refuse a site that holds anything active."""
     alternates.patch_alternate_script(config.site_dir)
     pagefind.build_index(config.site_dir, i18n.build_languages(config))
+    verify_inert(config)
+
+
+def reviewed_pages(config: MkDocsConfig) -> list[Path]:
+    """The built pages of the hand-written sources (reviewed project files)."""
+    site, default = Path(config.site_dir), i18n.default_language(config)
+    pages = []
+    for rel in hand_written_files(Path(config.docs_dir)):
+        lang, _, page = rel.partition("/")
+        if not page.endswith(".md"):
+            continue
+        url = page.removesuffix(".md").removesuffix("index").strip("/")
+        folder = site if lang == default else site / lang
+        built = (folder / url / "index.html") if url else folder / "index.html"
+        if built.is_file():
+            pages.append(built)
+    return pages
+
+
+def verify_inert(config: MkDocsConfig) -> None:
+    found = inert.verify_tree(Path(config.site_dir), reviewed_pages(config), skip=THEME_ASSETS)
+    if found:
+        shown = "\n".join(f"  {problem}" for problem in found[:SHOWN_PROBLEMS])
+        more = len(found) - SHOWN_PROBLEMS
+        raise PluginError(
+            f"the site was not published: {len(found)} active item(s) in its files\n{shown}"
+            + (f"\n  ... and {more} more" if more > 0 else "")
+        )

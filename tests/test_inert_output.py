@@ -1,0 +1,129 @@
+"""The build reads back what it wrote (smesa.inert): anything active stops it."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from smesa import inert
+from smesa.site.build import TODAY_VARIABLE
+from tests.browser.local_site import copy_site_sources
+from tests.conftest import ROOT, TODAY, RepoFactory
+
+PAGE = """<!doctype html><html><head><script src="../assets/javascripts/bundle.js"></script>
+<script>__md_scope=new URL("../..",location)</script></head><body>
+<input id="__drawer"><nav class="md-nav md-nav--secondary"><a href="#results">Results</a></nav>
+<article class="md-content__inner"><h2 id="results">Results</h2>{}</article></body></html>"""
+ALLOWED = {inert.normalise_script('__md_scope=new URL(".",location)')}
+
+
+def problems(fragment: str) -> list[str]:
+    return list(inert.html_problems(PAGE.format(fragment), ALLOWED))
+
+
+def test_a_theme_page_is_clean():
+    assert problems("<p>Loans in <b>6 days</b>, <a href='https://a.example/'>more</a>.</p>") == []
+
+
+@pytest.mark.parametrize(
+    ("fragment", "what"),
+    [
+        ("<script>alert(1)</script>", "inline script 'alert(1)'"),
+        (
+            '<script src="https://evil.example/x.js"></script>',
+            "script from 'https://evil.example/x.js'",
+        ),
+        ('<script src="//evil.example/x.js"></script>', "script from '//evil.example/x.js'"),
+        ("<img src=x onerror=alert(1)>", "event handler onerror= on <img>"),
+        ("<svg onload=alert(1)></svg>", "event handler onload= on <svg>"),
+        ('<a href="javascript:alert(1)">x</a>', "href='javascript:alert(1)' on <a>"),
+        ('<a href="jav&#x09;ascript:alert(1)">x</a>', "href='jav\\tascript:alert(1)' on <a>"),
+        ('<a href=" JaVaScRiPt:alert(1)">x</a>', "href=' JaVaScRiPt:alert(1)' on <a>"),
+        (
+            '<img src="data:image/svg+xml;base64,AAAA">',
+            "src='data:image/svg+xml;base64,AAAA' on <img>",
+        ),
+        ('<iframe src="https://a.example/"></iframe>', "<iframe> element"),
+        ("<form action='https://a.example/'><input></form>", "<form> element"),
+        ('<meta http-equiv="refresh" content="0;url=https://a.example/">', "refreshing <meta>"),
+        ('<h3 id="__drawer">x</h3>', "id or name '__drawer'"),
+        ('<a name="__search">x</a>', "id or name '__search'"),
+    ],
+)
+def test_each_kind_of_active_content_is_found(fragment, what):
+    assert problems(fragment) == [what]
+
+
+def test_the_table_of_contents_is_read_too():
+    page = PAGE.format("").replace(
+        '<a href="#results">', '<a href="#__drawer"><svg onload=alert(document.domain) x="">'
+    )
+    assert list(inert.html_problems(page, ALLOWED)) == ["event handler onload= on <svg>"]
+
+
+def test_scripts_are_the_same_whatever_the_depth_of_the_page():
+    for base in ('"."', '".."', '"../../.."', '"/"'):
+        assert inert.normalise_script(f"__md_scope=new URL({base},location)") in ALLOWED
+
+
+def test_json_strings_and_feeds_are_read(tmp_path: Path):
+    (tmp_path / "data.json").write_text(
+        json.dumps([{"url": "javascript:alert(1)"}, {"body": "<img src=x onerror=alert(2)>"}])
+    )
+    (tmp_path / "ok.json").write_text(json.dumps({"title": "Costs < 5%", "url": "https://a.b/"}))
+    atom = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">'
+        "&lt;script&gt;alert(3)&lt;/script&gt;</content>"
+        '<link href="javascript:alert(4)"/></entry></feed>'
+    )
+    (tmp_path / "feed.xml").write_text(atom)
+    fragment = inert.PAGEFIND_MAGIC + json.dumps({"content": "<svg onload=alert(5)>"}).encode()
+    (tmp_path / "pagefind").mkdir()
+    (tmp_path / "pagefind" / "en_1.pf_fragment").write_bytes(gzip.compress(fragment))
+    found = sorted(str(a) for a in inert.verify_tree(tmp_path))
+    assert found == [
+        "data.json: event handler onerror= on <img>",
+        "data.json: string 'javascript:alert(1)'",
+        "feed.xml: href='javascript:alert(4)'",
+        "feed.xml: inline script 'alert(3)'",
+        "pagefind/en_1.pf_fragment: event handler onload= on <svg>",
+    ]
+
+
+@pytest.mark.build
+def test_a_build_whose_theme_writes_a_handler_is_not_published(tmp_path: Path):
+    # The theme override is reviewed code; if it ever prints something active, the files
+    # read back say so and site/ stays as it was.
+    root = copy_site_sources(
+        ROOT, RepoFactory(tmp_path)(), names=("mkdocs.yml", "overrides", "hooks")
+    )
+    main = root / "overrides" / "main.html"
+    main.write_text(
+        main.read_text("utf-8").replace(
+            "<div data-pagefind-body>{{ super() }}</div>",
+            "<div data-pagefind-body>{{ super() }}<img src=x onerror=alert(1)></div>",
+        ),
+        "utf-8",
+    )
+    (root / "site").mkdir()
+    (root / "site" / "index.html").write_text("previous", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "smesa.cli", "build"],
+        cwd=root,
+        env={**os.environ, TODAY_VARIABLE: TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert "active item(s) in its files" in done.stderr
+    assert "index.html: event handler onerror= on <img>" in done.stderr
+    assert (root / "site" / "index.html").read_text("utf-8") == "previous"
+    assert not list(root.glob("site.tmp-*"))
