@@ -105,9 +105,11 @@ def html_problems(
                 if name.lower().startswith("on"):
                     yield f"event handler {name}= on <{node.tag}>"
     for node in tree.css(_URL_SELECTOR):
+        attrs = node.attrs
         for name in URL_ATTRIBUTES:
-            value = node.attributes.get(name)
-            if value and bad_url(value):
+            value = attrs.get(name)
+            # A scheme needs a colon: most addresses (relative ones) are done here.
+            if value and ":" in value and bad_url(value):
                 yield f"{name}={value[:40]!r} on <{node.tag}>"
     content = "article, nav.md-nav--secondary" if page else "*"
     for node in tree.css(f":is({content}) :is([id^='__'], [name^='__'])"):
