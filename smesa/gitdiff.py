@@ -15,8 +15,14 @@ class ChangedLinesError(Exception):
 
 
 def _git(root: Path, *args: str) -> str:
+    # CI runs as root in a container on a checkout that belongs to the runner's user:
+    # git then refuses the repository ("dubious ownership") unless told it is safe. Only
+    # the repository being checked is named, and only for this command.
+    trusted = f"safe.directory={root.resolve().as_posix()}"
     try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            ["git", "-c", trusted, *args], cwd=root, capture_output=True, text=True, check=False
+        )
     except OSError as error:
         raise ChangedLinesError(f"cannot run git: {error.strerror}") from None
     if done.returncode != 0:
