@@ -167,11 +167,16 @@ def annual_report(repo: Repository, year: int) -> AnnualReport:
         )
     day = min(dt.date(year, 12, 31), repo.today)
     start = dt.date(year - 1, 12, 31)
-    # The report's own record may be on its way to approval; everything it reports on
-    # is public (smesa.publication).
+    # The report's own record counts once the SMEWG approved it (its approval and
+    # publication number are then facts, before it is published); everything it
+    # reports on is public (smesa.publication).
     reports = sorted(
-        (e.record for e in repo.of(models.Report) if e.record.year == year),
-        key=lambda r: (r.status != "published", r.status == "draft", r.id),
+        (
+            e.record
+            for e in repo.of(models.Report)
+            if e.record.year == year and e.record.status in ("approved", "published")
+        ),
+        key=lambda r: (r.status != "published", r.id),
     )
     repo = public(repo)
     members = [e.record for e in repo.of(models.Member)]

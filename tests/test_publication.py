@@ -135,3 +135,19 @@ def test_one_report_page_per_year(tmp_path, make_repo):
     assert "## The year in figures" in page and "### Summary" in page
     index = (docs / "en/reports/index.md").read_text("utf-8")
     assert "(annual-2026.md)" in index and "(annual-report-2025.md)" in index
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"), [("draft", False), ("submitted", False), ("approved", True)]
+)
+def test_the_report_uses_its_own_record_once_approved(make_repo, status, shown):
+    files = baseline()
+    report = files["data/reports/annual-report-2025.yml"]
+    report.update(status=status, publication_number="APEC#225-SM-01.9")
+    report.pop("published")
+    if status != "approved":
+        report.pop("approval")
+    made = annual_report(load_repository(make_repo(files), TODAY), 2025)
+    assert (made.record is not None) is shown
+    page = report_markdown(made, "en", chart_dir=None)
+    assert ("APEC#225-SM-01.9" in page.replace("\\", "")) is shown
