@@ -390,3 +390,12 @@ def test_a_missing_cjk_font_fails_the_build_clearly(make_repo, monkeypatch):
         build_site(root, today=TODAY)
     assert snapshot(root / "site") == before
     assert sorted(p.name for p in root.iterdir() if p.name.startswith("site")) == ["site"]
+
+
+def test_unused_theme_assets_are_not_deployed(site: Path):
+    assets = [p.relative_to(site).as_posix() for p in (site / "assets").rglob("*") if p.is_file()]
+    assert not [a for a in assets if a.endswith(".map") or "/lunr/" in a or "/workers/" in a]
+    for path in (site / "assets").rglob("*"):
+        if path.suffix in (".js", ".css"):
+            assert b"sourceMappingURL" not in path.read_bytes(), path
+    assert any(a.startswith("assets/javascripts/bundle.") for a in assets)  # the theme's own

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -14,14 +16,31 @@ from smesa.site.generate import hand_written_files
 # The theme's own files, copied as they are: nothing of ours is in them.
 THEME_ASSETS = ("assets/javascripts/", "assets/stylesheets/", "assets/images/")
 SHOWN_PROBLEMS = 10
+# Material's own search (lunr and its worker) is not used: search is Pagefind. Source
+# maps serve developers' tools only. About 2.2 MB that no reader needs.
+UNUSED_THEME_FOLDERS = ("assets/javascripts/lunr", "assets/javascripts/workers")
+_SOURCE_MAP_COMMENT = re.compile(rb"\n?/[/*]# sourceMappingURL=\S+(?: \*/)?\s*$")
 
 
 def finish_site(config: MkDocsConfig) -> None:
     """Patch Material's alternate script, index every language with Pagefind, then read
     back every file written and refuse a site that holds anything active."""
     alternates.patch_alternate_script(config.site_dir)
+    prune_theme_assets(Path(config.site_dir))
     pagefind.build_index(config.site_dir, i18n.build_languages(config))
     verify_inert(config)
+
+
+def prune_theme_assets(site: Path) -> None:
+    """Remove the theme's files that no page uses (and the comments that name maps)."""
+    for folder in UNUSED_THEME_FOLDERS:
+        shutil.rmtree(site / folder, ignore_errors=True)
+    for kind in ("javascripts", "stylesheets"):
+        for source_map in (site / "assets" / kind).rglob("*.map"):
+            source_map.unlink()
+            asset = source_map.with_suffix("")
+            if asset.is_file():
+                asset.write_bytes(_SOURCE_MAP_COMMENT.sub(b"\n", asset.read_bytes()))
 
 
 def reviewed_pages(config: MkDocsConfig) -> list[Path]:
