@@ -12,23 +12,35 @@ builds plain values itself under a small, explicit schema:
 
 It returns the data and a table of `(line, column)` for every value and every key, so
 that any finding can point at the exact spot. It never raises for bad input: problems
-come back as `LoadProblem`s.
+come back as `LoadProblem`s. It reads regular files only (never a pipe or a device,
+which would hang or exhaust memory), and bounds nesting before libyaml composes: its
+composer recurses in C, and a deep enough file would crash the process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.cyaml import CParser
+from yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
 from yaml.nodes import ScalarNode, SequenceNode
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 32
+# A plain integer must fit in 64 bits: records hold years, counts and measured values,
+# and Python's int() refuses more than 4,300 digits.
+MAX_INT = 2**63 - 1
+# libyaml's composer needs about 300 bytes of C stack per level: composing is safe well
+# past this depth, even in a thread with a small stack. Deeper files are walked first.
+COMPOSE_SAFE_DEPTH = 200
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -50,6 +62,8 @@ _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LEADING_TAB_RE = re.compile(rb"^[ ]*\t", re.MULTILINE)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_OPEN_FLAGS |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +103,13 @@ class Document:
         self.located = True
         raw = self.raw
         if not raw and self.file is not None:
-            try:
-                raw = self.file.read_bytes()
-            except OSError:
+            read = read_regular_file(self.file)
+            if isinstance(read, LoadProblem):
                 return  # positions fall back to the start of the file
+            raw = read
         fresh = load_bytes(raw, locate=True)
         self.values, self.keys, self.styles = fresh.values, fresh.keys, fresh.styles
+        self.raw = fresh.raw  # text_position reads the lines of block texts
 
     def position(self, path: Path_) -> Position:
         """Where the value at `path` is, or its nearest enclosing value when it is absent."""
@@ -272,10 +287,16 @@ def _scalar(node: ScalarNode, tag: str) -> Any:
             return value == "true"
     elif tag == _INT:
         if _INT_RE.fullmatch(value):
-            return int(value)
+            # Compare lengths first: int() refuses more than 4,300 digits.
+            if len(value.lstrip("+-")) <= 19 and -MAX_INT <= (number := int(value)) <= MAX_INT:
+                return number
+            raise _Invalid(_too_large(node, value))
     elif tag == _FLOAT:
         if _FLOAT_RE.fullmatch(value):
-            return float(value)
+            number = float(value)
+            if math.isfinite(number):
+                return number
+            raise _Invalid(_too_large(node, value))
     elif _DATE_RE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
@@ -284,8 +305,25 @@ def _scalar(node: ScalarNode, tag: str) -> Any:
                 _problem(node, f"{value!r} is not a real calendar date", "use YYYY-MM-DD")
             ) from None
     raise _Invalid(
-        _problem(node, f"{value!r} cannot be read as {tag.rsplit(':', 1)[-1]}", "quote it")
+        _problem(node, f"{shown(value)} cannot be read as {tag.rsplit(':', 1)[-1]}", "quote it")
     )
+
+
+def _too_large(node: ScalarNode, value: str) -> LoadProblem:
+    digits = sum(character.isdigit() for character in value)
+    return _problem(
+        node,
+        f"number with {digits:,} digits is too large: {shown(value)}",
+        "records hold years, counts and measured values: write a smaller number, "
+        "or quote it if it is a code",
+    )
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """`value` quoted for a message, cut short: a finding must not echo a whole file."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}… ({len(value):,} characters)"
 
 
 def load_bytes(raw: bytes, *, locate: bool = True) -> Document:
@@ -297,14 +335,7 @@ def load_bytes(raw: bytes, *, locate: bool = True) -> Document:
         raw = raw[3:]
     doc = Document(raw=raw, located=locate)
     if len(raw) > MAX_FILE_BYTES:
-        doc.problems.append(
-            LoadProblem(
-                1,
-                1,
-                f"file is {len(raw):,} bytes, over the limit of {MAX_FILE_BYTES:,}",
-                "split the text or move large material out of the data file",
-            )
-        )
+        doc.problems.append(_over_size(len(raw)))
         return doc
     try:
         raw.decode("utf-8")
@@ -325,6 +356,11 @@ def load_bytes(raw: bytes, *, locate: bool = True) -> Document:
         line, column = _line_col_at_byte(raw, raw.index(b"\x00"))
         doc.problems.append(LoadProblem(line, column, "NUL byte in file", "remove it"))
         return doc
+    if _may_nest_deeper_than_safe(raw):
+        too_deep = _first_too_deep(raw)
+        if too_deep is not None:
+            doc.problems.append(too_deep)
+            return doc
     composer = _Composer(raw)
     try:
         node = composer.get_single_node()
@@ -358,6 +394,62 @@ def load_bytes(raw: bytes, *, locate: bool = True) -> Document:
     return doc
 
 
+# For the nesting bound: blanks stay, flow brackets become '[', indicators go, all else
+# becomes 'x'.
+_NESTING_TABLE = bytes(
+    32 if byte in b" \t" else 91 if byte in b"[{" else 120 for byte in range(256)
+)
+_NESTING_INDICATORS = b"-?:"
+_FLOW_SAFE = 128
+_BLANKS_SAFE = 16
+assert 4 * _BLANKS_SAFE + _FLOW_SAFE <= COMPOSE_SAFE_DEPTH
+
+
+def _may_nest_deeper_than_safe(raw: bytes) -> bool:
+    """False when the file cannot nest deeper than `COMPOSE_SAFE_DEPTH`; cheap, and sound.
+
+    Flow nesting is at most the number of '[' and '{'. A block collection is indented
+    deeper than its parent (a sequence under a key may share the key's column), so block
+    depth is at most twice the number of columns its collections start at. On its line,
+    a collection has only blanks and '- ', '? ', ': ' indicators before it (anything else
+    is a syntax error), each indicator followed by a blank: with the indicators removed,
+    what precedes it is one run of blanks, at least half its column. With no run of
+    `_BLANKS_SAFE` blanks, no collection starts past column 2 * _BLANKS_SAFE, and the
+    file nests at most 4 * _BLANKS_SAFE + _FLOW_SAFE deep. Most files pass on one
+    translation and two scans of their bytes; the rest are walked (`_first_too_deep`).
+    tests/test_loader_structure.py checks the bound on generated YAML.
+    """
+    shape = raw.translate(_NESTING_TABLE, _NESTING_INDICATORS)
+    return shape.count(b"[") > _FLOW_SAFE or b" " * _BLANKS_SAFE in shape
+
+
+def _first_too_deep(raw: bytes) -> LoadProblem | None:
+    """The first collection nested deeper than `MAX_DEPTH`, from libyaml's event stream.
+
+    The stream is read one event at a time, without recursion, and the walk stops at the
+    limit: a file of a million '[' costs as little as one of 34. Syntax errors are left
+    for the composer to report, with its message (it meets them at the same event).
+    """
+    parser = CParser(raw)
+    depth = 0
+    try:
+        while (event := parser.get_event()) is not None:
+            kind = type(event)
+            if kind is MappingStartEvent or kind is SequenceStartEvent:
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the root mapping is level 0 of a key path
+                    return _problem(
+                        event, f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure"
+                    )
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    finally:
+        parser.dispose()
+    return None
+
+
 def _syntax_hint(problem: str) -> str:
     if "mapping values are not allowed" in problem:
         return "quote text that contains ': ' (or use a '|' block)"
@@ -371,21 +463,73 @@ def _syntax_hint(problem: str) -> str:
 
 
 def load_file(path: Path, *, locate: bool = True) -> Document:
-    """Read and parse a file; an unreadable file is a problem, not an exception."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES + 3:
-            return Document(
-                problems=[
-                    LoadProblem(
-                        1,
-                        1,
-                        f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
-                        "split the text or move large material out of the data file",
-                    )
-                ]
-            )
-        raw = path.read_bytes()
-    except OSError as error:
-        return Document(problems=[LoadProblem(1, 1, f"cannot read file: {error.strerror}", "")])
+    """Read and parse a regular file; anything else is a problem, not an exception."""
+    raw = read_regular_file(path)
+    if isinstance(raw, LoadProblem):
+        return Document(problems=[raw])
     return load_bytes(raw, locate=locate)
+
+
+def read_regular_file(path: Path) -> bytes | LoadProblem:
+    """The bytes of the regular file at `path`, or why they were not read.
+
+    A named pipe would block the reader for ever and a device (/dev/zero) never ends,
+    and opening some devices has effects: the type is checked before opening, and again
+    on what was opened (the path may have changed in between). A link is not followed;
+    callers resolve and vet links first. Never more than the size limit is read.
+    """
+    try:
+        before = os.lstat(path)
+        if not stat.S_ISREG(before.st_mode):
+            return LoadProblem(1, 1, f"not a regular file: {file_kind(before.st_mode)}", _REGULAR)
+        if before.st_size > MAX_FILE_BYTES + 3:
+            return _over_size(before.st_size)
+        descriptor = os.open(path, _OPEN_FLAGS)
+        try:
+            opened = os.fstat(descriptor)
+            if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (
+                before.st_dev,
+                before.st_ino,
+            ):
+                return LoadProblem(1, 1, "the file changed while it was being read", _REGULAR)
+            size = opened.st_size
+            if size > MAX_FILE_BYTES + 3:
+                return _over_size(size)
+            chunks, left = [], size
+            while left > 0 and (chunk := os.read(descriptor, left)):
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(descriptor)
+    except OSError as error:
+        return LoadProblem(
+            1, 1, f"cannot read file: {error.strerror or error}", "check the file's permissions"
+        )
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+_REGULAR = "replace it with a regular .yml file"
+
+
+def _over_size(size: int) -> LoadProblem:
+    return LoadProblem(
+        1,
+        1,
+        f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
+        "split the text or move large material out of the data file",
+    )
+
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISLNK, "a link"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words: 'a named pipe'."""
+    return next((words for test, words in _FILE_KINDS if test(mode)), "not a regular file")

@@ -212,7 +212,7 @@ class Nomenclature(Strict):
     def _check_pattern_compiles(cls, value: str) -> str:
         try:
             re.compile(scoped_pattern(value))
-        except re.error as error:
+        except (re.error, OverflowError, RecursionError) as error:  # a{99999999999}, ((((…
             raise ValueError(f"pattern is not a valid regular expression: {error}") from None
         return value
 

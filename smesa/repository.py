@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import errno
 import gc
 import multiprocessing
 import os
+import stat
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from typing import Any, Generic, TypeVar
 import pydantic
 
 from smesa import models
-from smesa.loader import Document, LoadProblem, Path_, Position, load_file
+from smesa.loader import Document, LoadProblem, Path_, Position, file_kind, load_file, shown
 
 DATA_DIR = "data"
 REFERENCE_DIR = "reference"
@@ -77,6 +79,8 @@ class Repository:
     load_problems: list[tuple[Source, LoadProblem]] = field(default_factory=list)
     schema_errors: list[SchemaError] = field(default_factory=list)
     misplaced: list[tuple[Source, str]] = field(default_factory=list)
+    # Entries under data/ that were not read at all: (source, what it is, how to fix it).
+    refused: list[tuple[Source, str, str]] = field(default_factory=list)
     entries: list[Entry[models.Record]] = field(default_factory=list)
     reference: dict[str, Entry[Any]] = field(default_factory=dict)
     # Derived data other modules compute once per repository (e.g. smesa.i18n's texts).
@@ -149,15 +153,139 @@ class Repository:
                 yield source, path, language, text
 
 
+@dataclass(slots=True)
+class DataTree:
+    """What is under data/: the files to read, and the entries that will not be read."""
+
+    files: list[str] = field(default_factory=list)  # sorted repository-relative paths
+    # Where to read the files that are links (to a regular file inside the repository).
+    targets: dict[str, str] = field(default_factory=dict)
+    refused: list[tuple[str, str, str]] = field(default_factory=list)  # (path, what, fix)
+
+
+_SYSTEM_FILES = (".DS_Store", "._", ".~lock.", ".directory", ".Trash", ".fuse_hidden", ".nfs")
+_RECORD_SUFFIXES = (".yml", ".yaml")
+
+
 def data_files(root: Path) -> list[str]:
-    """Every file under data/, as sorted repository-relative POSIX paths."""
-    found: list[str] = []
+    """Every regular file under data/ (or link to one inside the repository), as sorted
+    repository-relative POSIX paths."""
+    return scan_data(root).files
+
+
+def scan_data(root: Path) -> DataTree:
+    """Walk data/ without following links or opening anything.
+
+    Only regular files are read, and links to regular files inside the repository: a
+    link out of it would publish a file from elsewhere, a pipe blocks the reader for
+    ever, a device never ends. Hidden files are refused rather than skipped, so that
+    nothing under data/ goes unseen. Folders are walked whatever their names.
+    """
+    tree = DataTree()
     base = root / DATA_DIR
-    for folder, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        rel = Path(folder).relative_to(root).as_posix()
-        found.extend(f"{rel}/{name}" for name in filenames if not name.startswith("."))
-    return sorted(found)
+    root_real = os.path.realpath(root)
+    if os.path.islink(base) and not _inside(os.path.realpath(base), root_real):
+        tree.refused.append((DATA_DIR, "a link out of the repository: nothing is read", _NO_LINK))
+        return tree
+    pending = [(str(base), DATA_DIR)]
+    while pending:
+        folder, rel_folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as error:
+            if rel_folder != DATA_DIR or os.path.lexists(base):
+                what = f"an unreadable folder: {error.strerror}"
+                tree.refused.append((rel_folder, what, _PERMISSIONS))
+            continue
+        for entry in entries:
+            rel = f"{rel_folder}/{entry.name}"
+            refusal = _refusal(entry, rel, root_real, tree)
+            if refusal is not None:
+                tree.refused.append((_printable(rel), *refusal))
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, rel))
+            else:
+                tree.files.append(rel)
+    tree.files.sort()
+    tree.refused.sort()
+    return tree
+
+
+_NO_LINK = "put the file itself here instead of a link"
+_PERMISSIONS = "check its permissions"
+
+
+def _refusal(
+    entry: os.DirEntry[str], rel: str, root_real: str, tree: DataTree
+) -> tuple[str, str] | None:
+    """(what it is, fix) for an entry that must not be read, else None (`tree` learns the
+    target of a link that may be read)."""
+    name = entry.name
+    if name.startswith("."):
+        what = "a hidden folder" if entry.is_dir(follow_symlinks=False) else "a hidden file"
+        if name.startswith(_SYSTEM_FILES) or name.endswith((".swp", ".swo")):
+            return f"{what} made by the system or an editor", "delete it"
+        if name in (".gitkeep", ".keep"):
+            return f"{what} that keeps a folder", "delete it: a data folder needs no placeholder"
+        return (
+            f"{what} (its name starts with '.'): it would never be checked or published",
+            "delete it, or rename it without the leading '.'",
+        )
+    if not name.isprintable():
+        return (
+            "named with invisible, control or non-UTF-8 characters",
+            "rename it with letters, digits and hyphens",
+        )
+    if entry.is_symlink():
+        return _link_refusal(entry, rel, root_real, tree)
+    if entry.is_dir(follow_symlinks=False):
+        if name.endswith(_RECORD_SUFFIXES):
+            return "a folder named like a record file", "rename the folder, or make it a file"
+        return None
+    if entry.is_file(follow_symlinks=False):
+        return None
+    try:
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError as error:
+        return f"unreadable: {error.strerror}", _PERMISSIONS
+    return f"{file_kind(mode)}, not a regular file: it is not read", "delete it"
+
+
+def _link_refusal(
+    entry: os.DirEntry[str], rel: str, root_real: str, tree: DataTree
+) -> tuple[str, str] | None:
+    try:
+        written = shown(_printable(os.readlink(entry.path)), 80)
+    except OSError as error:
+        return f"an unreadable link: {error.strerror}", _NO_LINK
+    try:
+        target = os.path.realpath(entry.path, strict=True)
+        mode = os.stat(target).st_mode
+    except OSError as error:
+        nowhere = "a loop of links" if error.errno == errno.ELOOP else "a missing file"
+        return f"a link to {written}, which leads to {nowhere}", _NO_LINK
+    if not _inside(target, root_real):
+        return f"a link to {written}, out of the repository: it is not read", _NO_LINK
+    if any(part.startswith(".") for part in Path(os.path.relpath(target, root_real)).parts):
+        return f"a link to {written}, a hidden file: it is not read", _NO_LINK
+    if stat.S_ISDIR(mode):
+        return f"a link to the folder {written}: links to folders are not followed", _NO_LINK
+    if not stat.S_ISREG(mode):
+        return f"a link to {written}, {file_kind(mode)}: it is not read", _NO_LINK
+    tree.targets[rel] = target
+    return None
+
+
+def _inside(path: str, root_real: str) -> bool:
+    return path.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def _printable(rel: str) -> str:
+    """A path that prints: undecodable bytes and control characters escaped."""
+    if rel.isprintable():
+        return rel
+    raw = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in raw)
 
 
 def default_jobs() -> int:
@@ -192,7 +320,9 @@ def load_repository(
 
 def _load_files(repo: Repository, root: Path, jobs: int) -> None:
     planned: list[tuple[Source, type[pydantic.BaseModel]]] = []
-    for rel in data_files(root):
+    tree = scan_data(root)
+    repo.refused.extend((Source(rel, Document()), what, fix) for rel, what, fix in tree.refused)
+    for rel in tree.files:
         source = Source(rel, Document())
         if not rel.endswith(".yml"):
             repo.misplaced.append(
@@ -208,7 +338,10 @@ def _load_files(repo: Repository, root: Path, jobs: int) -> None:
             repo.misplaced.append((source, ""))
             continue
         planned.append((source, model))
-    documents = _parse(root, [source.path for source, _ in planned], jobs)
+    # A link is read at its vetted target, which is absolute (`root / target` is target).
+    documents = _parse(
+        root, [tree.targets.get(source.path, source.path) for source, _ in planned], jobs
+    )
     for (source, model), document in zip(planned, documents, strict=True):
         source.doc = document
         folder = source.folder
@@ -273,7 +406,14 @@ def _validate(
             seen.add(loc)
             message, fix = describe_error(model, detail, loc)
             repo.schema_errors.append(SchemaError(source, loc, detail["type"], message, fix))
-        return None
+    except (ArithmeticError, RecursionError, ValueError) as error:
+        # pydantic turns a validator's ValueError into a ValidationError but lets other
+        # exceptions through: one file's odd value must not stop the whole check.
+        message = f"the record cannot be validated: {shown(str(error), 120)}"
+        repo.schema_errors.append(
+            SchemaError(source, (), "value_error", message, "see schema/ for the expected form")
+        )
+    return None
 
 
 def _data_loc(doc: Document, loc: tuple[Any, ...], error_type: str) -> Path_:
@@ -328,18 +468,26 @@ def describe_error(model: type[pydantic.BaseModel], detail: Any, loc: Path_) -> 
         return f"{where}: {detail['ctx']['error']}", "see schema/ for the expected form"
     if kind == "literal_error":
         return (
-            f"{where} must be one of {detail['ctx']['expected']}: {detail['input']!r}",
+            f"{where} must be one of {detail['ctx']['expected']}: {_input(detail['input'])}",
             "use one of the listed values",
         )
     if kind == "string_pattern_mismatch":
         return (
-            f"{where} has the wrong form: {detail['input']!r}",
+            f"{where} has the wrong form: {_input(detail['input'])}",
             f"it must match {detail['ctx']['pattern']}",
         )
     words, fix = _TYPE_WORDS.get(kind, (detail["msg"].lower(), ""))
     value = detail.get("input")
-    shown = f": {value!r}" if not isinstance(value, dict | list) else ""
-    return f"{where} {words}{shown}", fix or "see schema/ for the expected form"
+    echoed = f": {_input(value)}" if not isinstance(value, dict | list) else ""
+    return f"{where} {words}{echoed}", fix or "see schema/ for the expected form"
+
+
+def _input(value: Any) -> str:
+    """The offending value for a message; long text is cut (it may be a whole body)."""
+    if isinstance(value, str):
+        return shown(value)
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:80]}…"
 
 
 def _allowed_keys(model: type[pydantic.BaseModel], path: Path_) -> list[str]:

@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smesa.loader import MAX_FILE_BYTES, Document, LoadProblem, load_bytes, load_file
+from smesa.loader import (
+    MAX_FILE_BYTES,
+    Document,
+    LoadProblem,
+    _first_too_deep,
+    _may_nest_deeper_than_safe,
+    load_bytes,
+    load_file,
+)
+
+
+@contextlib.contextmanager
+def within(seconds: float) -> Iterator[None]:
+    """Fail, rather than hang, when the block takes longer (it may block in a system call:
+    the alarm's exception interrupts it)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def problems(source: str | bytes) -> list[tuple[int, int, str]]:
@@ -229,3 +261,92 @@ def test_syntax_errors_are_located(source):
     found = problems(source)
     assert len(found) == 1
     assert found[0][2].startswith(("YAML syntax", "a record must"))
+
+
+def test_a_5000_digit_integer_is_a_located_problem():
+    # int() refuses more than 4,300 digits with a ValueError: that was a traceback.
+    assert problems("id: x\nyear: " + "1" * 5000 + "\n") == [
+        (2, 7, "number with 5,000 digits is too large: '" + "1" * 40 + "'… (5,000 characters)")
+    ]
+
+
+def test_integers_fit_in_64_bits_and_floats_are_finite():
+    assert load_bytes(b"a: 9223372036854775807\nb: -9223372036854775807\n").data == {
+        "a": 2**63 - 1,
+        "b": -(2**63) + 1,
+    }
+    assert problems("a: 9223372036854775808\n") == [
+        (1, 4, "number with 19 digits is too large: '9223372036854775808'")
+    ]
+    assert problems("a: 1" + "0" * 400 + ".5\n")[0][:2] == (1, 4)  # float() gives inf
+    assert load_bytes(b"a: 1e999\n").data == {"a": "1e999"}  # not a number in our schema
+
+
+def test_a_long_value_is_cut_short_in_its_message():
+    (message,) = (p.message for p in load_bytes(b"a: !!int " + b"x" * 1000 + b"\n").problems)
+    assert message == "'" + "x" * 40 + "'… (1,000 characters) cannot be read as int"
+
+
+def _load_in_a_child(raw: bytes) -> subprocess.CompletedProcess[str]:
+    """load_bytes in its own process: a crash of libyaml's C code must fail the test,
+    not end the test run."""
+    code = (
+        "import sys; from smesa.loader import load_bytes; "
+        "d = load_bytes(sys.stdin.buffer.read()); "
+        "print([(p.line, p.column, p.message) for p in d.problems])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        input=raw.decode(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "where"),
+    [
+        (b"id: x\nbody: " + b"[" * 30_000, (2, 39)),  # 60 KB of '[' crashed the composer
+        (b"id: x\nbody: " + b"{a: " * 30_000, (2, 135)),
+        (b"id: x\nbody:\n" + b"- " * 30_000 + b"x\n", (3, 65)),  # block, compact
+        (b"id: x\nbody:\n" + b"? " * 30_000 + b"x\n", (3, 67)),
+        (b"body:\n" + b"".join(b" " * i + b"- k:\n" for i in range(0, 700, 2)), (18, 33)),
+    ],
+    ids=["flow-sequences", "flow-mappings", "block-sequences", "explicit-keys", "indented"],
+)
+def test_deep_nesting_is_refused_before_composing(raw, where):
+    done = _load_in_a_child(raw)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip() == repr([(*where, "nesting deeper than 32 levels")])
+
+
+def test_a_nesting_walk_reports_what_the_builder_would():
+    # Below the composer's safe depth the builder refuses; above it, the event walk: the
+    # same message, at the same node.
+    raw = b"a: " + b"[" * 40 + b"]" * 40 + b"\n"
+    assert not _may_nest_deeper_than_safe(raw)
+    assert load_bytes(raw).problems == [_first_too_deep(raw)]
+
+
+def test_reading_a_named_pipe_neither_blocks_nor_reads(tmp_path):
+    fifo = tmp_path / "pipe.yml"
+    os.mkfifo(fifo)
+    with within(5):  # opening a pipe with no writer used to block for ever
+        found = [p.message for p in load_file(fifo).problems]
+    assert found == ["not a regular file: a named pipe"]
+
+
+def test_a_device_is_not_read(tmp_path):
+    with within(5):  # /dev/zero never ends: it used to be read until memory ran out
+        found = [p.message for p in load_file(Path("/dev/zero")).problems]
+    assert found == ["not a regular file: a character device"]
+    link = tmp_path / "zero.yml"
+    link.symlink_to("/dev/zero")
+    # load_file never follows a link: the repository vets links first.
+    assert [p.message for p in load_file(link).problems] == ["not a regular file: a link"]
+
+
+def test_a_folder_is_not_read(tmp_path):
+    assert [p.message for p in load_file(tmp_path).problems] == ["not a regular file: a folder"]

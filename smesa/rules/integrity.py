@@ -87,6 +87,27 @@ def file_misplaced(repo: Repository) -> Iterator[Hit]:
 
 
 @rule(
+    "SM004",
+    "file-not-regular",
+    Severity.ERROR,
+    clauses.INTEGRITY,
+    "replace it with a regular .yml file, or delete it",
+    needs_reference=False,
+)
+def file_not_regular(repo: Repository) -> Iterator[Hit]:
+    """Everything under data/ is a visible, regular file or folder of the repository.
+
+    Triggers on links that leave the repository, lead nowhere (missing target, a loop)
+    or to a folder; named pipes, sockets and devices; hidden files and folders (a name
+    starting with '.', such as .DS_Store); folders named like record files (x.yml/);
+    names with invisible or control characters. None of them is read: a link out of the
+    repository would publish a file from elsewhere, a pipe would hang the check.
+    """
+    for source, what, fix in repo.refused:
+        yield Hit(source, (), f"{source.path} is {what}", fix or None, position=(1, 1))
+
+
+@rule(
     "SM101",
     "id-matches-file-name",
     Severity.ERROR,

@@ -194,7 +194,10 @@ def new_body_approval(repo: Repository) -> Iterator[Hit]:
                 )
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
+def _add_years(day: dt.date, years: int) -> dt.date | None:
+    """The same day `years` later, or None past the last date Python holds (9999-12-31)."""
+    if day.year + years > dt.MAXYEAR:
+        return None
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -223,6 +226,15 @@ def presidium_term(repo: Repository) -> Iterator[Hit]:
     for entry in terms:
         p = entry.record
         anniversary = _add_years(p.start, years)
+        if anniversary is None:
+            yield Hit(
+                entry,
+                ("start",),
+                f"a {years}-year Presidium term from {p.start} would end after "
+                f"{dt.date.max}, the last date the tools can hold",
+                "correct the start date",
+            )
+            continue
         if p.end not in (anniversary, anniversary - dt.timedelta(days=1)):
             yield Hit(
                 entry,
