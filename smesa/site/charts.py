@@ -200,6 +200,9 @@ def _rc(lang: str) -> dict[str, Any]:
         "xtick.color": INK,
         "ytick.color": INK,
         "axes.unicode_minus": False,
+        # Labels are names from the data: "$x^2$" is drawn as written, not as mathtext
+        # (which would typeset it, or stop the build on "$\\frac$").
+        "text.parse_math": False,
     }
 
 
