@@ -474,11 +474,31 @@ def figure_rows(report: AnnualReport) -> list[dict[str, object]]:
     return rows
 
 
+# A spreadsheet takes a cell that starts with one of these for a formula and runs it
+# (OWASP, "CSV Injection"): =HYPERLINK(...), +cmd|' /C calc'!A0, @SUM(...).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A CSV cell no spreadsheet runs: text that starts like a formula, after any
+    spaces, gets a leading `'`, which makes a spreadsheet keep the cell as text (OWASP's
+    advice). Numbers the records hold stay numbers, negative ones too; text that only
+    looks like a number ("-2+3") is text, and gets the `'`."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):  # bool included
+        return value
+    text = str(value)
+    return f"'{text}" if text.lstrip(" ")[:1] in FORMULA_STARTS else text
+
+
 def _csv(columns: tuple[str, ...], rows: list[dict[str, object]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    # CRLF, as RFC 4180 has it: the writer quotes a cell only for the characters of its
+    # line ending, so with "\n" alone a carriage return went unquoted and split the row.
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: spreadsheet_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 

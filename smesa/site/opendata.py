@@ -2,7 +2,8 @@
 
 JSON downloads are lists of records exactly as the models hold them, so each item
 validates against the JSON Schema published beside it; e-mail addresses are left out.
-CSV downloads flatten the fields a spreadsheet user wants. Only published cases appear.
+CSV downloads flatten the fields a spreadsheet user wants, every cell made safe to open
+in a spreadsheet (`smesa.reporting.spreadsheet_cell`). Only published cases appear.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from smesa import models, schema
+from smesa.reporting import spreadsheet_cell
 from smesa.site.feeds import language_root
 from smesa.site.generate import LANGUAGES
 from smesa.site.view import SiteView
@@ -46,11 +48,13 @@ def _iso(day: dt.date | None) -> str | None:
 
 def _csv(columns: list[Column], records: list[Any]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF, as RFC 4180 has it: the writer quotes a cell only for the characters of its
+    # line ending, so with "\n" alone a carriage return went unquoted and split the row.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([name for name, _ in columns])
     for record in records:
         values = (value(record) for _, value in columns)
-        writer.writerow("" if v is None else v for v in values)
+        writer.writerow(spreadsheet_cell(v) for v in values)
     return buffer.getvalue()
 
 
