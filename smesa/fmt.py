@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from smesa import models
-from smesa.loader import load_bytes
+from smesa.loader import LoadProblem, load_bytes, read_regular_file
 from smesa.repository import DATA_DIR, REFERENCE_DIR
 from smesa.schema import SCHEMA_DIR, schema_name
 
@@ -139,8 +139,9 @@ def rewrite(
     `compare` maps the data before and after to what must stay equal (all of it, unless
     an edit is meant to change something).
     """
-    path = root / rel
-    raw = path.read_bytes()
+    raw = read_regular_file(root / rel)  # never a pipe or a device, even when named
+    if isinstance(raw, LoadProblem):
+        return Outcome(rel, "refused", raw.message)
     before = load_bytes(raw)
     if before.problems or before.data is None:
         return Outcome(rel, "refused", "it does not parse cleanly: run smesa check first")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import TODAY, RepoFactory, baseline, check
+from conftest import TODAY, RepoFactory, baseline, check, smesa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_loader import within
@@ -434,3 +434,15 @@ def test_the_nesting_bound_holds(source):
         assert depth <= 4 * blanks + 2 + shape.count(b"[")
     if not _may_nest_deeper_than_safe(raw):
         assert (depth or 0) <= COMPOSE_SAFE_DEPTH
+
+
+def test_fmt_does_not_read_a_named_pipe_given_by_name(make_repo):
+    from smesa.fmt import rewrite
+
+    root = make_repo()
+    os.mkfifo(root / "data/members/pipe.yml")
+    with within(20):
+        outcome = rewrite(root, "data/members/pipe.yml", check_only=True)
+        result = smesa("fmt", "--check", "data/members/pipe.yml", cwd=root)
+    assert (outcome.status, outcome.detail) == ("refused", "not a regular file: a named pipe")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
