@@ -139,7 +139,8 @@ def rewrite(
     `compare` maps the data before and after to what must stay equal (all of it, unless
     an edit is meant to change something).
     """
-    raw = read_regular_file(root / rel)  # never a pipe or a device, even when named
+    path = root / rel
+    raw = read_regular_file(path)  # never a pipe or a device, even when named
     if isinstance(raw, LoadProblem):
         return Outcome(rel, "refused", raw.message)
     before = load_bytes(raw)
