@@ -374,6 +374,7 @@ def _worst_texts() -> dict[str, str]:
         "admonitions": _fill("", "!!! note\n    x\n\n"),
         "links": _fill("", "[a](b) ![c](d) <http://e.f> "),
         "code spans": _fill("", "`a` "),
+        "dense strong emphasis": _fill("", "**@****@@ **@** "),  # the slowest a fuzzer found
         "all bounds at once": _fill(
             "[" * 8 + "[a](" * 4 + "<a <a <a <a " + "<?" * 4 + "{: " * 16 + "\n\n"
             + '<div markdown="1">\n' * 16 + lists + "\n" + "</div>\n" * 16 + "\n"
