@@ -1,13 +1,17 @@
 """The `smesa` command: check the data, export schemas, list the rules.
 
-Exit codes: 0 no error (warnings allowed), 1 errors found, 2 usage error. No input
-makes it print a traceback: bad content is a finding, a bad call is a usage error.
+Exit codes: 0 no error (warnings allowed), 1 errors found (or the output could not be
+written: a closed pipe, a full disk), 2 usage error. No input makes it print a
+traceback: bad content is a finding, a bad call is a usage error, a file the system
+refuses is one line naming it.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -165,6 +169,8 @@ def changed_lines(root: Path, ref: str) -> frozenset[tuple[str, int]]:
     from smesa.gitdiff import ChangedLinesError
     from smesa.gitdiff import changed_lines as lines
 
+    if ref.startswith("-"):  # git would read it as an option (--output=FILE writes a file)
+        raise UsageError(f"--changed-since takes a git ref, not an option: {ref!r}")
     try:
         return lines(root, ref)
     except ChangedLinesError as error:
@@ -181,6 +187,7 @@ def _check(args: argparse.Namespace) -> int:
     if not (root / DATA_DIR).is_dir():
         raise UsageError(f"no {DATA_DIR}/ folder in {root.resolve()}: run from the repository root")
     wanted = _relative(root, args.files)
+    summary = _open_summary(args.summary) if args.summary else None
     repo = load_repository(root, args.today, jobs=args.jobs)
     findings = run_rules(repo)
     files = len(repo.sources) + len(repo.misplaced)
@@ -192,10 +199,22 @@ def _check(args: argparse.Namespace) -> int:
     out = sys.stdout
     for line in FORMATS[args.format](report):
         out.write(line + "\n")
-    if args.summary:
-        with args.summary.open("a", encoding="utf-8") as summary:
-            summary.write(markdown(report))
+    if summary is not None:
+        try:
+            with summary:
+                summary.write(markdown(report))
+        except OSError as error:  # write() names no file: name it
+            raise OSError(error.errno, _reason(error), str(args.summary)) from None
     return EXIT_ERRORS if any(f.is_error for f in findings) else EXIT_OK
+
+
+def _open_summary(path: Path):
+    """The summary file, opened before the check runs, so that a path that cannot take
+    it (a folder, a missing folder) is refused before any output."""
+    try:
+        return path.open("a", encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write the summary to {path}: {_reason(error)}") from None
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -241,8 +260,16 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _ask(prompt: str, default: str | None) -> str:
+    """The answer; asked again while empty where there is no default (EOFError once input
+    ends): the defaults of later questions derive from such answers."""
     shown = f" [{default}]" if default else ""
-    return input(f"{prompt}{shown}: ").strip()
+    while True:
+        try:
+            answer = input(f"{prompt}{shown}: ").strip()
+        except OSError:  # the terminal was closed (EIO): input ended too
+            raise EOFError from None
+        if answer or default is not None:
+            return answer
 
 
 def _data_files(root: Path, files: Sequence[Path]) -> list[str]:
@@ -261,7 +288,15 @@ def _new(args: argparse.Namespace) -> int:
 
     root: Path = args.root
     given = {q.name: getattr(args, q.name) for q in QUESTIONS[args.kind]}
-    interactive = sys.stdin.isatty()
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    if not interactive:
+        # Named here, before the defaults that derive from them are computed.
+        missing = [
+            q.name for q in QUESTIONS[args.kind] if given[q.name] is None and q.default({}) is None
+        ]
+        if missing:
+            flags = ", ".join("--" + name.replace("_", "-") for name in missing)
+            raise UsageError(f"missing {flags} (or run in a terminal to be asked)")
     repo = load_repository(root)
     try:
         facts = collect(args.kind, given, _ask if interactive else None)
@@ -378,6 +413,8 @@ def _report(args: argparse.Namespace) -> int:
     except ReportError as error:
         raise UsageError(str(error)) from None
     out: Path = args.out if args.out is not None else args.root / "reports" / str(args.year)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out must be a folder, and {out} is a file")
     files = write_report(report, out)
     for line in (c.statement for c in report.missed):
         print(f"{args.year}: {line}")
@@ -415,14 +452,68 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if sys.stdout is None:  # `smesa check >&-`: Python found no file 1
+            raise UsageError("standard output is closed: redirect it to a file or /dev/null")
         return COMMANDS[args.command](args)
     except UsageError as error:
-        print(f"smesa: error: {error}", file=sys.stderr)
+        _error(str(error))
         return EXIT_USAGE
-    except BrokenPipeError:
-        return EXIT_OK
+    except BrokenPipeError:  # `smesa check | head`: the reader has gone, nothing to say
+        return EXIT_ERRORS
+    except OSError as error:  # the system refused a file: a full disk, a busy device
+        _error(_os_error(error))
+        return EXIT_ERRORS
     except KeyboardInterrupt:
         return 130
+
+
+def _error(message: str) -> None:
+    if sys.stderr is not None:
+        print(f"smesa: error: {message}", file=sys.stderr)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _os_error(error: OSError) -> str:
+    """`cannot write FILE: reason` for a full or read-only disk, else `FILE: reason`
+    (without a file: what a write() refused was most likely the output)."""
+    refused = error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+    path = error.filename2 if refused and error.filename2 is not None else error.filename
+    if path is None:
+        return f"cannot write the output: {_reason(error)}" if refused else _reason(error)
+    where = os.fsdecode(path)
+    return f"cannot write {where}: {_reason(error)}" if refused else f"{where}: {_reason(error)}"
+
+
+def _standard_streams_held() -> None:
+    """Hold every closed standard descriptor with /dev/null (as git does): else the next
+    file opened takes its number, and whatever writes there writes into that file."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one
+
+
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    """`\\uXXXX` for each character the encoding lacks (UTF-16 pairs beyond U+FFFF):
+    readable in text, and the same string again inside JSON (`--format json`)."""
+    assert isinstance(error, UnicodeEncodeError)
+    units = error.object[error.start : error.end].encode("utf-16-be", "surrogatepass")
+    escaped = "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2))
+    return escaped, error.end
+
+
+def _streams_tolerant() -> None:
+    """Text a terminal's encoding cannot show (Chinese under PYTHONIOENCODING=ascii) is
+    written escaped, never an error."""
+    codecs.register_error("smesa-escape", _json_escape)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="smesa-escape")
 
 
 def run() -> None:
@@ -431,12 +522,19 @@ def run() -> None:
     Freeing millions of loaded objects one by one at exit takes longer than many rules;
     the operating system reclaims the memory at once (mypy does the same).
     """
+    _standard_streams_held()
+    _streams_tolerant()
     code = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:  # `smesa check | head`: the reader has gone, nothing to say
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except BrokenPipeError:  # `smesa check | head`: the reader has gone
+            code = code or EXIT_ERRORS
+        except OSError as error:  # `smesa check > /dev/full`
+            if stream is sys.stdout:
+                _error(f"cannot write the output: {_reason(error)}")
+            code = code or EXIT_ERRORS
     os._exit(code)
 
 

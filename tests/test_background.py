@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
 
-from smesa.site.background import LATER_NICENESS, Forked, Worker
+from smesa.site import background
+from smesa.site.background import (
+    LATER_NICENESS,
+    Forked,
+    Worker,
+    can_fork,
+    die_with_parent,
+    preexec_dying_with_us,
+)
 
 
 def pid_and_double(value: int) -> tuple[int, int]:
@@ -109,3 +123,116 @@ def test_work_wanted_later_runs_at_a_lower_priority():
         assert worker.collect() == [min(19, here + LATER_NICENESS)]
     finally:
         worker.stop()
+
+
+def alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie, dead but not yet reaped, counts as dead)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def gone_within(pids: list[int], seconds: float) -> list[int]:
+    """The pids still alive after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return [pid for pid in pids if alive(pid)]
+
+
+def killed_parent_leaves(script: str) -> list[int]:
+    """Run `script` (which prints the pids of its children on one line, then waits) in a
+    process, kill -9 it, and return its children still alive 5 s later."""
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        children = [int(pid) for pid in parent.stdout.readline().split()]
+        assert children and all(alive(pid) for pid in children)
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    survivors = gone_within(children, 5)
+    for pid in survivors:  # tidy up before failing
+        os.kill(pid, signal.SIGKILL)
+    return survivors
+
+
+KEEP_CHILDREN = """
+import time
+from smesa.site.background import Forked, Worker
+forked = Forked(time.sleep, 600)
+worker = Worker(len)
+worker.submit("x")
+print(forked._process.pid, worker._process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="children are forked on Linux only")
+def test_children_die_when_their_parent_is_killed():
+    # Without PR_SET_PDEATHSIG both would wait on their pipes for good: each inherited
+    # the other's copy of the parent's end.
+    assert killed_parent_leaves(KEEP_CHILDREN) == []
+
+
+KEEP_A_PROGRAM = """
+import subprocess, time
+from smesa.site.background import preexec_dying_with_us
+program = subprocess.Popen(["sleep", "600"], preexec_fn=preexec_dying_with_us())
+print(program.pid, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="children are forked on Linux only")
+def test_a_program_started_with_preexec_dies_with_its_parent():
+    assert killed_parent_leaves(KEEP_A_PROGRAM) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="children are forked on Linux only")
+def test_a_child_whose_parent_died_before_prctl_took_effect_exits():
+    # The parent that forked it is gone if getppid() names another process.
+    process = multiprocessing.get_context("fork").Process(target=die_with_parent, args=(-1,))
+    process.start()
+    process.join(10)
+    assert process.exitcode == 1
+
+
+def test_no_fork_while_another_thread_runs():
+    # `mkdocs serve` builds with its server and watcher threads running.
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not can_fork() and preexec_dying_with_us() is None
+        assert Forked(pid_and_double, 21).result() == (os.getpid(), 42)
+        worker = Worker(pid_and_double)
+        worker.submit(1)
+        worker.submit(2)
+        assert worker.collect() == [(os.getpid(), 2), (os.getpid(), 4)]
+        worker.stop()
+        with pytest.raises(ValueError, match="cannot take 3"):
+            Forked(fail_on_three, 3).result()
+    finally:
+        stop.set()
+        thread.join()
+    assert can_fork() == (sys.platform == "linux")
+
+
+def test_no_fork_where_the_kernel_cannot_kill_orphans(monkeypatch):
+    # macOS has fork but no PR_SET_PDEATHSIG: the work is done in this process.
+    monkeypatch.setattr(background, "_LIBC", None)
+    assert not can_fork() and preexec_dying_with_us() is None
+    forked = Forked(pid_and_double, 4)
+    forked.cancel()  # nothing runs until the result is asked for
+    assert Forked(pid_and_double, 4).result() == (os.getpid(), 8)
+    worker = Worker(fail_on_three)
+    for value in range(6):
+        worker.submit(value)  # as in a child, the failure waits for collect
+    with pytest.raises(ValueError, match="cannot take 3"):
+        worker.collect()
+    worker.submit(7)
+    assert worker.collect() == [7]
+    worker.stop()

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import select
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import smesa
@@ -225,3 +229,167 @@ def test_github_shows_ten_annotations_per_level_then_points_to_the_summary(make_
     assert lines[-2] == (
         "5 more finding(s) not annotated (GitHub shows 10 per level): see the summary"
     )
+
+
+def smesa_with(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, **popen: Any
+) -> subprocess.CompletedProcess[str]:
+    """`smesa` with its standard streams set up by the caller (closed, a pipe, a device)."""
+    popen.setdefault("stdout", subprocess.PIPE)
+    popen.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(
+        [sys.executable, "-m", "smesa.cli", *args],
+        cwd=cwd,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+        **popen,
+    )
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_a_summary_to_a_folder_is_refused_before_any_output(make_repo):
+    root = make_repo()
+    (root / "summary").mkdir()
+    result = smesa("check", "--summary", "summary", cwd=root)
+    assert result.returncode == 2 and result.stdout == ""
+    assert one_error_line(result) == (
+        "smesa: error: cannot write the summary to summary: Is a directory"
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_summary_on_a_full_disk_is_one_line(make_repo):
+    result = smesa("check", "--summary", "/dev/full", cwd=make_repo())
+    assert result.returncode == 1
+    assert one_error_line(result) == "smesa: error: cannot write /dev/full: No space left on device"
+
+
+def test_a_report_out_to_a_file_is_a_usage_error(make_repo):
+    root = make_repo()
+    (root / "out.txt").write_text("keep me", "utf-8")
+    result = smesa("report", "2025", "--out", "out.txt", "--today", "2026-11-26", cwd=root)
+    assert result.returncode == 2
+    assert one_error_line(result) == "smesa: error: --out must be a folder, and out.txt is a file"
+    assert (root / "out.txt").read_text("utf-8") == "keep me"
+
+
+@pytest.mark.parametrize("command", ["check", "rules", "status"])
+def test_a_closed_stdout_is_a_usage_error(make_repo, command):
+    result = smesa_with(command, cwd=make_repo(), stdout=None, preexec_fn=lambda: os.close(1))
+    assert result.returncode == 2
+    assert one_error_line(result) == (
+        "smesa: error: standard output is closed: redirect it to a file or /dev/null"
+    )
+
+
+@pytest.mark.parametrize("command", ["check", "rules", "status"])
+def test_a_pipe_closed_by_its_reader_ends_quietly_with_1(make_repo, command):
+    # `smesa rules | head -1` once head has gone: nothing to say, but not a success.
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = smesa_with(command, cwd=make_repo(), stdout=write)
+    finally:
+        os.close(write)
+    assert (result.returncode, result.stderr) == (1, "")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("command", [("check",), ("check", "--format", "json"), ("status",)])
+def test_output_to_a_full_disk_is_one_line(make_repo, command):
+    with open("/dev/full", "w") as full:
+        result = smesa_with(*command, cwd=make_repo(), stdout=full)
+    assert result.returncode == 1
+    assert one_error_line(result) == (
+        "smesa: error: cannot write the output: No space left on device"
+    )
+
+
+@pytest.mark.parametrize("stdin", ["closed", "at its end"])
+def test_new_without_answers_names_the_missing_options(make_repo, stdin):
+    popen: dict[str, Any] = (
+        {"preexec_fn": lambda: os.close(0)} if stdin == "closed" else {"stdin": subprocess.DEVNULL}
+    )
+    root = make_repo()
+    result = smesa_with("new", "case", cwd=root, **popen)
+    assert result.returncode == 2
+    assert one_error_line(result) == (
+        "smesa: error: missing --title-en, --member, --topics (or run in a terminal to be asked)"
+    )
+    assert sorted(p.name for p in (root / "data/cases/2025").iterdir()) == ["alpha-finance.yml"]
+
+
+ASCII_STDOUT = [
+    {"PYTHONIOENCODING": "ascii"},
+    # The C locale, with Python's UTF-8 coercion turned off.
+    {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"},
+]
+
+
+@pytest.mark.parametrize("env", ASCII_STDOUT, ids=["PYTHONIOENCODING=ascii", "C locale"])
+def test_an_ascii_stdout_gets_escapes_that_json_reads_back(make_repo, env):
+    root = make_repo()
+    member = root / "data/members/alpha.yml"
+    member.write_text(member.read_text("utf-8").replace("PRC", "中国"), "utf-8")  # quoted
+    for command in (("rules",), ("check", "--format", "json"), ("status", "--format", "json")):
+        utf8 = smesa_with(*command, cwd=root, env={"PYTHONIOENCODING": "utf-8"})
+        ascii_only = smesa_with(*command, cwd=root, env=env)
+        assert (ascii_only.returncode, ascii_only.stderr) == (utf8.returncode, "")
+        assert ascii_only.stdout.isascii() and not utf8.stdout.isascii()
+        if command[0] == "rules":
+            assert "\\u2014" in ascii_only.stdout  # the em dash
+        else:
+            assert json.loads(ascii_only.stdout) == json.loads(utf8.stdout)
+
+
+def test_a_changed_since_option_is_not_handed_to_git(make_repo, tmp_path):
+    root = make_repo()
+    _git(root, "init", "-q")
+    written = tmp_path / "written-by-git"
+    result = smesa("check", f"--changed-since=--output={written}", cwd=root)
+    assert result.returncode == 2
+    assert one_error_line(result) == (
+        f"smesa: error: --changed-since takes a git ref, not an option: '--output={written}'"
+    )
+    assert not written.exists()
+
+
+@pytest.mark.parametrize("ending", ["Ctrl-D", "the terminal closed"])
+def test_new_in_a_terminal_that_ends_is_a_usage_error(make_repo, ending):
+    import pty
+
+    master, terminal = pty.openpty()
+    new = subprocess.Popen(
+        [sys.executable, "-m", "smesa.cli", "new", "case"],
+        cwd=make_repo(),
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    os.close(terminal)
+    assert new.stdout is not None
+    os.write(master, b"\n")  # no title
+    shown = b""
+    while shown.count(b"Title in English: ") < 2:  # asked again: a title is needed
+        if not select.select([new.stdout], [], [], 30)[0]:
+            new.kill()
+            pytest.fail(f"not asked for the title again: {shown!r}")
+        byte = os.read(new.stdout.fileno(), 1)
+        assert byte, (shown, new.communicate())
+        shown += byte
+    if ending == "Ctrl-D":
+        os.write(master, b"\x04")
+        _, stderr = new.communicate(timeout=60)
+        os.close(master)
+    else:
+        os.close(master)  # reading the terminal now fails (EIO)
+        _, stderr = new.communicate(timeout=60)
+    assert new.returncode == 2
+    assert stderr.decode() == "smesa: error: input ended before every question was answered\n"

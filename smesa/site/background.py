@@ -5,15 +5,22 @@ is idle. Work whose result MkDocs needs only later (the pages of the language it
 next, the charts, the feeds and downloads) runs there meanwhile, in a forked child:
 fork, because the child then starts at once with the code and the loaded repository
 already in memory, inherited rather than pickled (as the loader does,
-smesa.repository). Where fork is unavailable the work is done in this process when its
-result is asked for.
+smesa.repository). Where a child cannot be forked safely (see `can_fork`) the work is
+done in this process when its result is asked for.
+
+A child dies with its parent, however the parent ends (`kill -9` included): the kernel
+kills it (Linux's PR_SET_PDEATHSIG). Without that, a child waiting on its pipe would wait
+for good, since its siblings inherited the parent's end of that pipe and keep it open.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import queue
+import signal
+import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -25,9 +32,43 @@ T = TypeVar("T")
 # MkDocs process hundreds of times a build, and it runs a third slower.
 LATER_NICENESS = 10
 
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """True where a forked child is safe: on Linux, whose kernel kills the child when its
+    parent dies (macOS has fork but not that), and only while this process runs no other
+    thread (`mkdocs serve` runs its server and watcher in threads): a lock another thread
+    held at the fork stays locked in the child, and the kernel kills a child when the
+    *thread* that forked it ends."""
+    return (
+        _LIBC is not None
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child just forked by process `parent`: have the kernel kill this process when
+    the parent ends. If the parent ended before this took effect, end now (the orphan has
+    a new parent already)."""
+    assert _LIBC is not None
+    if _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"prctl(PR_SET_PDEATHSIG): {os.strerror(error)}")
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def preexec_dying_with_us() -> Callable[[], None] | None:
+    """A `preexec_fn` for `subprocess` that makes the program die with this process
+    (the signal survives exec); None where `can_fork` is False, as subprocess's own
+    warning about preexec_fn and threads asks."""
+    if not can_fork():
+        return None
+    parent = os.getpid()
+    return lambda: die_with_parent(parent)
 
 
 class Forked(Generic[T]):
@@ -67,20 +108,23 @@ class Forked(Generic[T]):
 
 def _start(target: Callable[[Connection], None], *, duplex: bool, later: bool) -> tuple[Any, Any]:
     """A forked child running `target(connection)`, and this process's end of the
-    connection; (None, None) where fork is unavailable. `later`: the result is wanted
+    connection; (None, None) where `can_fork` is False. `later`: the result is wanted
     later, so the child runs at a lower priority (see LATER_NICENESS)."""
     if not can_fork():
         return None, None
     context = multiprocessing.get_context("fork")
     ours, theirs = context.Pipe(duplex=duplex)
-    args = (target, theirs, LATER_NICENESS if later else 0)
+    args = (target, theirs, LATER_NICENESS if later else 0, os.getpid())
     process = context.Process(target=_child, args=args, daemon=True)
     process.start()
     theirs.close()  # the child holds it now
     return process, ours
 
 
-def _child(target: Callable[[Connection], None], connection: Connection, niceness: int) -> None:
+def _child(
+    target: Callable[[Connection], None], connection: Connection, niceness: int, parent: int
+) -> None:
+    die_with_parent(parent)
     if niceness:
         os.nice(niceness)
     target(connection)
@@ -109,6 +153,7 @@ class Worker(Generic[T]):
     def __init__(self, function: Callable[[Any], T], *, later: bool = False) -> None:
         self._function = function
         self._inline: list[T] = []
+        self._inline_error: Exception | None = None
         self._process, self._connection = _start(self._serve, duplex=True, later=later)
 
     def _serve(self, connection: Connection) -> None:
@@ -129,14 +174,20 @@ class Worker(Generic[T]):
                     error = failure
 
     def submit(self, item: Any) -> None:
-        if self._connection is None:
-            self._inline.append(self._function(item))
-        else:
+        if self._connection is not None:
             self._connection.send(("item", item))
+        elif self._inline_error is None:  # as in the child: the error waits for collect
+            try:
+                self._inline.append(self._function(item))
+            except Exception as failure:
+                self._inline_error = failure
 
     def collect(self) -> list[T]:
         if self._connection is None:
-            results, self._inline = self._inline, []
+            results, error = self._inline, self._inline_error
+            self._inline, self._inline_error = [], None
+            if error is not None:
+                raise error
             return results
         self._connection.send(_COLLECT)
         return _outcome(self._connection, self._function)

@@ -9,13 +9,19 @@ aborts the build with the lines ``smesa check`` prints.
 
 ``build_site`` is what ``smesa build`` runs: MkDocs builds into a temporary sibling of
 site/ and only a successful build replaces site/, so a failing build (bad data, a broken
-link in strict mode, Pagefind failing) leaves the published site as it was.
+link in strict mode, Pagefind failing, a full disk) leaves the published site as it was.
+A build holds a lock on its staging folder while it lives, so the next build can tell
+the folder of a build that was killed from one still running, and removes it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
+import errno
+import fcntl
+import io
 import logging
 import os
 import shutil
@@ -23,6 +29,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from mkdocs.exceptions import Abort, PluginError
@@ -39,6 +46,10 @@ from smesa.site.view import SiteView
 TODAY_VARIABLE = "SMESA_TODAY"
 SITE_DIR = "site"
 CONFIG_FILE = "mkdocs.yml"
+STAGING_PREFIX = f"{SITE_DIR}.tmp-"  # a build's own folder, site/ once published
+OLD_PREFIX = f"{SITE_DIR}.old-"  # the site/ it replaced, while it is deleted
+# What a full or read-only disk answers to a write.
+_WRITE_REFUSED = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
 def today() -> dt.date:
@@ -187,8 +198,13 @@ class SiteBuild:
         site_dir = Path(config.site_dir)
         for rel, content in files.items():
             target = site_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+            except OSError as error:
+                shown = f"{site_dir.name}/{rel}"
+                reason = error.strerror
+                raise Abort(f"the site was not built: cannot write {shown}: {reason}") from None
 
     def _wait_for_pages(self, *langs: str) -> None:
         assert self.pages is not None
@@ -239,40 +255,217 @@ def build_site(root: Path, *, today: dt.date | None = None, verbose: bool = Fals
     """Build the site of the repository at `root` and publish it as `root`/site.
 
     Raises mkdocs' Abort (or another MkDocs error) when the build fails; site/ is then
-    left untouched.
+    left untouched and the staging folder removed. A file that cannot be written (a full
+    disk) or a site/ that cannot be replaced is an Abort of one line naming it.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     root = root.resolve()
     _log_to_stderr(verbose)
-    staging = Path(tempfile.mkdtemp(prefix=f"{SITE_DIR}.tmp-", dir=root))
-    try:
-        config = load_config(str(root / CONFIG_FILE), site_dir=str(staging))
-        config.plugins.on_startup(command="build", dirty=False)
+    target = root / SITE_DIR
+    if not _replaceable(target):
+        raise Abort(f"the site was not built: {target} is not a folder: move it away")
+    with _staging_folder(root) as staging:
         try:
-            with _today_set(today):
-                build(config)
-        finally:
-            config.plugins.on_shutdown()
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return swap_into_place(staging, root / SITE_DIR)
+            config = load_config(str(root / CONFIG_FILE), site_dir=str(staging))
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                with _today_set(today):
+                    build(config)
+            finally:
+                config.plugins.on_shutdown()
+        except OSError as error:
+            raise Abort(f"the site was not built: {_os_error_line(error, root)}") from None
+        try:
+            return swap_into_place(staging, target)
+        except OSError as error:
+            raise Abort(
+                f"the site was built but not published: cannot replace {SITE_DIR}/ by "
+                f"{staging.name}/: {error.strerror}"
+            ) from None
 
 
 def swap_into_place(staging: Path, target: Path) -> Path:
-    """Replace `target` by `staging` with two renames; the old tree is deleted after."""
+    """Replace `target` by `staging`; the old tree is deleted after.
+
+    In one step where the system can (Linux's renameat2 RENAME_EXCHANGE), so that no
+    moment, and no kill, finds `target` missing; else by two renames, putting `target`
+    back if the second fails. Raises OSError, with `target` as it was, if it cannot be
+    replaced (not a folder, a mount point, a read-only disk).
+    """
     staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f"{target.name}.old-", dir=target.parent))
-        old.rmdir()
-        target.rename(old)
-    staging.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    if not _replaceable(target):
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(target))
+    with _repository_locked(target.parent):
+        if not target.exists():
+            staging.rename(target)
+            return target
+        if _exchange(staging, target):
+            old = staging  # the old tree has the staging folder's name now
+        else:
+            old = Path(tempfile.mkdtemp(prefix=OLD_PREFIX, dir=target.parent))
+            old.rmdir()
+            target.rename(old)
+            try:
+                staging.rename(target)
+            except OSError:
+                old.rename(target)
+                raise
+        lock = _lock(old)  # so that no other build takes it for a dead build's
+    shutil.rmtree(old, ignore_errors=True)
+    if lock is not None:
+        os.close(lock)
     return target
+
+
+def _replaceable(target: Path) -> bool:
+    """A published site is a real folder; a file or a link there is no site of ours."""
+    return not target.is_symlink() and (target.is_dir() or not target.exists())
+
+
+@contextlib.contextmanager
+def _staging_folder(root: Path) -> Iterator[Path]:
+    """A new folder in `root` to build into, locked until this process ends, however it
+    ends, and removed unless published. The folders of builds that died go first."""
+    remove_stale_folders(root)
+    with _repository_locked(root):
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+        except OSError as error:
+            raise Abort(
+                f"the site was not built: cannot create a folder in {root}: {error.strerror}"
+            ) from None
+        lock = _lock(staging)
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        if lock is not None:
+            os.close(lock)
+
+
+def remove_stale_folders(root: Path) -> list[Path]:
+    """Remove the staging and old folders in `root` whose build is dead (their lock is
+    free); return them. A folder whose lock cannot be taken is left alone."""
+    with _repository_locked(root):
+        claimed = [
+            (folder, lock)
+            for folder in sorted(root.iterdir())
+            if folder.name.startswith((STAGING_PREFIX, OLD_PREFIX))
+            and folder.is_dir()
+            and not folder.is_symlink()
+            and (lock := _lock(folder)) is not None
+        ]
+    for folder, lock in claimed:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(lock)
+    return [folder for folder, _ in claimed]
+
+
+def _lock(folder: Path, *, wait: bool = False) -> int | None:
+    """An open descriptor of `folder` holding an exclusive flock, which the kernel drops
+    when this process ends, however it ends; None if another process holds it, or if
+    the file system has no locks (then no folder is ever taken for a dead build's).
+
+    The lock is on the folder itself, not a file in it: it follows the folder through
+    renames and puts nothing into the published site.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+@contextlib.contextmanager
+def _repository_locked(root: Path) -> Iterator[None]:
+    """Builds in `root` take turns here to create, lock, publish and claim folders: a
+    folder seen unlocked under this lock belongs to no live build."""
+    lock = _lock(root, wait=True)
+    try:
+        yield
+    finally:
+        if lock is not None:
+            os.close(lock)
+
+
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2  # <linux/fs.h>
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the names of `a` and `b` atomically; False where the system or the file system
+    cannot, OSError (neither moved) for any other refusal."""
+    renameat2 = getattr(_LIBC, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(b), None, str(a))
+
+
+def _os_error_line(error: OSError, root: Path) -> str:
+    """`cannot write <path>: <reason>` (or `<path>: <reason>` for errors other than a full
+    or read-only disk), the path relative to `root` where it is inside.
+
+    The path is the error's own, else that of the file open for writing in the code that
+    failed: Python names no file when write() fails, and MkDocs writes its pages so.
+    """
+    path = error.filename
+    if error.filename2 is not None and error.errno in _WRITE_REFUSED:
+        path = error.filename2  # a copy: the disk refused the target
+    if path is None:
+        path = _file_written_in(error.__traceback__)
+    where = _relative(path, root) if path is not None else f"a file under {root}"
+    reason = error.strerror or str(error)
+    if error.errno in _WRITE_REFUSED:
+        return f"cannot write {where}: {reason}"
+    return f"{where}: {reason}"
+
+
+def _file_written_in(traceback: TracebackType | None) -> str | bytes | None:
+    """The name of the file open for writing in the innermost function that has one."""
+    frames = []
+    while traceback is not None:
+        frames.append(traceback.tb_frame)
+        traceback = traceback.tb_next
+    for frame in reversed(frames):
+        if frame.f_locals is frame.f_globals:
+            continue  # a module's code: its variables are no file it was writing
+        for value in frame.f_locals.values():
+            if isinstance(value, io.IOBase) and _is_for_writing(value):
+                name = getattr(value, "name", None)
+                if isinstance(name, str | bytes):
+                    return name
+    return None
+
+
+def _is_for_writing(file: io.IOBase) -> bool:
+    try:
+        mode = file.mode  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False
+    return isinstance(mode, str) and any(c in mode for c in "wax+")
+
+
+def _relative(path: str | bytes | os.PathLike[str], root: Path) -> str:
+    full = Path(os.fsdecode(path))
+    try:
+        return full.relative_to(root).as_posix()
+    except ValueError:
+        return str(full)
 
 
 def _log_to_stderr(verbose: bool) -> None:

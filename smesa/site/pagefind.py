@@ -4,28 +4,39 @@ Pagefind splits the index by each page's ``<html lang>`` (``en``/``zh``, set by 
 from the language of each static-i18n build) and its UI loads the index matching the
 page it runs on. Only ``data-pagefind-body`` (``overrides/main.html``) is indexed, so the
 404 and search pages, headers and navigation stay out of results.
+
+Its output is checked before the site is published: Pagefind 1.x ignores its write
+errors, so on a full disk it exits 0 leaving empty or cut-off index files.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
+import zlib
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort
 from mkdocs.plugins import get_plugin_logger
 from pagefind_bin_extended import get_executable
+
+from smesa.site.background import preexec_dying_with_us
 
 log = get_plugin_logger(__name__)
 
 OUTPUT_SUBDIR = "pagefind"
+ENTRY = "pagefind-entry.json"
+# Index files in gzip form: a cut-off one does not decompress.
+COMPRESSED = (".pf_meta", ".pf_index", ".pf_fragment", ".pagefind")
 
 
 def build_index(site_dir: str | Path, languages: list[str]) -> dict[str, int]:
     """Index ``site_dir`` into ``site_dir/pagefind``; return pages indexed per language.
 
-    Fails the build if Pagefind fails or does not find every built language, which is what
-    happens when a page lacks the right ``lang`` attribute.
+    Fails the build (mkdocs' Abort, one line naming the file) if Pagefind fails, does not
+    index every built language (a page lacks the right ``lang`` attribute), or leaves an
+    index file empty, cut off or unreadable.
     """
     site = Path(site_dir)
     command = [
@@ -39,12 +50,76 @@ def build_index(site_dir: str | Path, languages: list[str]) -> dict[str, int]:
         ".headerlink",
         "--quiet",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=preexec_dying_with_us(),
+    )
     if result.returncode != 0:
-        raise PluginError(f"pagefind failed ({result.returncode}): {result.stderr.strip()}")
-    entry = json.loads((site / OUTPUT_SUBDIR / "pagefind-entry.json").read_text("utf-8"))
-    pages = {lang: meta["page_count"] for lang, meta in entry["languages"].items()}
-    if sorted(pages) != sorted(languages):
-        raise PluginError(f"pagefind indexed languages {sorted(pages)}, expected {languages}")
+        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise _fail(f"pagefind failed ({result.returncode}) indexing {site.name}/: {last}")
+    pages = verify_index(site, languages)
     log.info("Pagefind indexed %s", ", ".join(f"{n} '{lang}' pages" for lang, n in pages.items()))
     return pages
+
+
+def verify_index(site: Path, languages: list[str]) -> dict[str, int]:
+    """Pages indexed per language, from the Pagefind output of `site` checked whole: the
+    entry file names every language with pages and a metadata file, the fragment and
+    index folders hold files, and no file is empty or (if compressed) cut off. Paths in
+    messages start at the site folder's name (``site.tmp-x/pagefind/...``)."""
+    output = site / OUTPUT_SUBDIR
+    entry_file = output / ENTRY
+    _check_file(entry_file, site)
+    try:
+        entry = json.loads(entry_file.read_bytes())
+        pages = {lang: meta["page_count"] for lang, meta in entry["languages"].items()}
+        hashes = [meta["hash"] for meta in entry["languages"].values()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        shown = _shown(entry_file, site)
+        raise _fail(f"pagefind wrote an unreadable {shown}: {_reason(error)}") from None
+    if sorted(pages) != sorted(languages):
+        raise _fail(f"pagefind indexed languages {sorted(pages)}, expected {languages}")
+    empty = sorted(lang for lang, count in pages.items() if not count)
+    if empty:
+        raise _fail(f"pagefind indexed no page in {', '.join(empty)}: {_shown(entry_file, site)}")
+    for folder in ("fragment", "index"):
+        if not any((output / folder).glob("*")):
+            raise _fail(f"pagefind wrote no file in {_shown(output / folder, site)}/")
+    for name in hashes:
+        meta = output / f"pagefind.{name}.pf_meta"
+        if not meta.is_file():
+            raise _fail(f"pagefind wrote no {_shown(meta, site)}")
+    for path in sorted(output.rglob("*")):
+        if path.is_file():
+            _check_file(path, site)
+    return pages
+
+
+def _check_file(path: Path, site: Path) -> None:
+    try:
+        data = path.read_bytes()
+        if data and path.name.endswith(COMPRESSED):
+            gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as error:
+        raise _fail(
+            f"pagefind wrote an unreadable {_shown(path, site)}: {_reason(error)}"
+        ) from None
+    if not data:
+        raise _fail(f"pagefind wrote an empty {_shown(path, site)} (is the disk full?)")
+
+
+def _shown(path: Path, site: Path) -> str:
+    return path.relative_to(site.parent).as_posix()
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
+
+
+def _fail(message: str) -> Abort:
+    return Abort(f"the site was not built: {message}")
