@@ -127,3 +127,27 @@ def test_a_build_whose_theme_writes_a_handler_is_not_published(tmp_path: Path):
     assert "index.html: event handler onerror= on <img>" in done.stderr
     assert (root / "site" / "index.html").read_text("utf-8") == "previous"
     assert not list(root.glob("site.tmp-*"))
+
+
+@pytest.mark.build
+def test_a_heading_id_that_is_not_a_slug_stops_the_build(tmp_path: Path):
+    # Contributor text cannot set an id (inert_markdown, SM140); a reviewed page could.
+    root = copy_site_sources(
+        ROOT, RepoFactory(tmp_path)(), names=("mkdocs.yml", "overrides", "hooks")
+    )
+    tor = root / "content" / "en" / "about" / "tor.md"
+    heading = "\n\n## Odd {: id='__drawer\"><svg onload=alert(1) x=' }\n"
+    tor.write_text(tor.read_text("utf-8") + heading, "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "smesa.cli", "build"],
+        cwd=root,
+        env={**os.environ, TODAY_VARIABLE: TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "en/about/tor.md: heading id '__drawer\"><svg onload=alert(1) x=' is not a slug" in (
+        done.stderr
+    )
+    assert not (root / "site").exists()

@@ -38,7 +38,7 @@ from smesa.config import site_url
 from smesa.engine import count, run_rules
 from smesa.output import Report, text
 from smesa.repository import load_repository
-from smesa.site import charts, i18n, sanitize
+from smesa.site import charts, i18n, sanitize, slugs
 from smesa.site.background import Forked, Worker
 from smesa.site.generate import CHARTS_DIR, LANGUAGES, GenerateError, PageWriter
 from smesa.site.view import SiteView
@@ -131,6 +131,7 @@ class SiteBuild:
         if self.pages is not None and lang in LANGUAGES and not self.pages.written(lang):
             # Only a hook file without on_nav gets here: MkDocs read a page being written.
             raise PluginError(f"{page.file.src_uri} was read before the pages were written")
+        _refuse_unslugged_headings(page)
         if not sanitize.is_generated(page.meta):
             return html
         if self.sanitizer is None:  # the build began without on_config: clean it now
@@ -214,6 +215,17 @@ class SiteBuild:
         except Exception as error:
             self.cancel()
             raise _failed("writing the pages", error) from error
+
+
+def _refuse_unslugged_headings(page: Any) -> None:
+    """Refuse a heading id that is not a slug: the theme prints ids raw in the table of
+    contents (contributor text cannot set one: smesa.publication.inert_markdown)."""
+    items = list(page.toc)
+    while items:
+        item = items.pop()
+        if not slugs.is_slug(item.id):
+            raise PluginError(f"{page.file.src_uri}: heading id {item.id!r} is not a slug")
+        items.extend(item.children)
 
 
 def _failed(step: str, error: Exception) -> Abort:
