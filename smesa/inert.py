@@ -176,19 +176,20 @@ def file_problems(path: Path, allowed_scripts: set[str]) -> Iterator[str]:
 
 
 def verify_tree(
-    root: Path, reviewed: Iterable[Path] = (), *, skip: tuple[str, ...] = ()
+    root: Path, reviewed: Iterable[Path] = (), *, skip: tuple[str, ...] = (), within: str = ""
 ) -> list[Active]:
     """Everything active in the files under `root`.
 
     `reviewed` are pages made from reviewed sources only (the hand-written pages): the
     inline scripts they carry are the theme's, and allowed everywhere. Files under the
-    folders of `skip` (the theme's own assets) are not read.
+    folders of `skip` (the theme's own assets) are not read; with `within`, only the
+    files of that folder are.
     """
     allowed: set[str] = set()
     for page in reviewed:
         allowed |= inline_scripts(page.read_text("utf-8"))
     found: list[Active] = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in sorted(p for p in (root / within).rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
         if rel.startswith(skip):
             continue

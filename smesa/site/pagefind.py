@@ -14,8 +14,10 @@ from __future__ import annotations
 import gzip
 import json
 import subprocess
+import tempfile
 import zlib
 from pathlib import Path
+from typing import IO
 
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import get_plugin_logger
@@ -38,6 +40,25 @@ def build_index(site_dir: str | Path, languages: list[str]) -> dict[str, int]:
     index every built language (a page lacks the right ``lang`` attribute), or leaves an
     index file empty, cut off or unreadable.
     """
+    return finish_index(start_index(site_dir), languages)
+
+
+class Indexing:
+    """A Pagefind run in progress (`start_index`), to be finished by `finish_index`."""
+
+    def __init__(self, site: Path, process: subprocess.Popen[bytes], errors: IO[bytes]) -> None:
+        self.site, self.process, self.errors = site, process, errors
+
+    def stop(self) -> None:
+        """Kill the run: the build failed before it was needed."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.errors.close()
+
+
+def start_index(site_dir: str | Path) -> Indexing:
+    """Start Pagefind on ``site_dir``; it runs while this process does other work."""
     site = Path(site_dir)
     command = [
         str(get_executable()),
@@ -50,16 +71,31 @@ def build_index(site_dir: str | Path, languages: list[str]) -> dict[str, int]:
         ".headerlink",
         "--quiet",
     ]
-    result = subprocess.run(
+    # A pipe nobody reads meanwhile could fill up; the file is closed by finish or stop.
+    errors = tempfile.TemporaryFile()  # noqa: SIM115
+    process = subprocess.Popen(
         command,
-        capture_output=True,
-        text=True,
-        check=False,
-        preexec_fn=preexec_dying_with_us(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=errors,
+        # None while another thread runs (smesa.site.background.preexec_dying_with_us)
+        preexec_fn=preexec_dying_with_us(),  # noqa: PLW1509
     )
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        raise _fail(f"pagefind failed ({result.returncode}) indexing {site.name}/: {last}")
+    return Indexing(site, process, errors)
+
+
+def finish_index(indexing: Indexing, languages: list[str]) -> dict[str, int]:
+    """Wait for Pagefind, then check its output (see `build_index`)."""
+    site = indexing.site
+    try:
+        returncode = indexing.process.wait()
+        indexing.errors.seek(0)
+        stderr = indexing.errors.read().decode("utf-8", "replace")
+    finally:
+        indexing.errors.close()
+    if returncode != 0:
+        last = (stderr.strip().splitlines() or ["no message"])[-1]
+        raise _fail(f"pagefind failed ({returncode}) indexing {site.name}/: {last}")
     pages = verify_index(site, languages)
     log.info("Pagefind indexed %s", ", ".join(f"{n} '{lang}' pages" for lang, n in pages.items()))
     return pages

@@ -16,6 +16,7 @@ from smesa.site.generate import hand_written_files
 # The theme's own files, copied as they are: nothing of ours is in them.
 THEME_ASSETS = ("assets/javascripts/", "assets/stylesheets/", "assets/images/")
 SHOWN_PROBLEMS = 10
+SEARCH = f"{pagefind.OUTPUT_SUBDIR}/"
 # Material's own search (lunr and its worker) is not used: search is Pagefind. Source
 # maps serve developers' tools only. About 2.2 MB that no reader needs.
 UNUSED_THEME_FOLDERS = ("assets/javascripts/lunr", "assets/javascripts/workers")
@@ -25,10 +26,20 @@ _SOURCE_MAP_COMMENT = re.compile(rb"\n?/[/*]# sourceMappingURL=\S+(?: \*/)?\s*$"
 def finish_site(config: MkDocsConfig) -> None:
     """Patch Material's alternate script, index every language with Pagefind, then read
     back every file written and refuse a site that holds anything active."""
-    alternates.patch_alternate_script(config.site_dir)
-    prune_theme_assets(Path(config.site_dir))
-    pagefind.build_index(config.site_dir, i18n.build_languages(config))
-    verify_inert(config)
+    site = Path(config.site_dir)
+    alternates.patch_alternate_script(site)
+    prune_theme_assets(site)
+    # Pagefind keeps one core busy; the pages are read back on the other meanwhile, and
+    # its own output once it is done.
+    indexing = pagefind.start_index(site)
+    try:
+        found = inert.verify_tree(site, reviewed_pages(config), skip=(*THEME_ASSETS, SEARCH))
+    except BaseException:
+        indexing.stop()
+        raise
+    pagefind.finish_index(indexing, i18n.build_languages(config))
+    found += inert.verify_tree(site, within=SEARCH)
+    refuse_active(found)
 
 
 def prune_theme_assets(site: Path) -> None:
@@ -59,8 +70,7 @@ def reviewed_pages(config: MkDocsConfig) -> list[Path]:
     return pages
 
 
-def verify_inert(config: MkDocsConfig) -> None:
-    found = inert.verify_tree(Path(config.site_dir), reviewed_pages(config), skip=THEME_ASSETS)
+def refuse_active(found: list[inert.Active]) -> None:
     if found:
         shown = "\n".join(f"  {problem}" for problem in found[:SHOWN_PROBLEMS])
         more = len(found) - SHOWN_PROBLEMS
