@@ -405,9 +405,21 @@ def _loaded(args: argparse.Namespace):
 
 
 def _report(args: argparse.Namespace) -> int:
+    from smesa.config import site_url
+    from smesa.engine import count, run_rules
+    from smesa.output import Report, text
     from smesa.reporting import ReportError, annual_report, write_report
 
     repo = _loaded(args)
+    # As the site build does: a report is made from data that passes the check.
+    findings = [f for f in run_rules(repo) if f.is_error]
+    errors, _ = count(findings)
+    if errors:
+        files = len(repo.sources) + len(repo.misplaced)
+        for line in text(Report(findings, files, site_url(args.root))):
+            print(line, file=sys.stderr)
+        print(f"smesa: no report written: {errors} error(s) in data/", file=sys.stderr)
+        return EXIT_ERRORS
     try:
         report = annual_report(repo, args.year)
     except ReportError as error:

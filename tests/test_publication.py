@@ -7,7 +7,7 @@ import copy
 import datetime as dt
 
 import pytest
-from conftest import ROOT, TODAY, baseline, text
+from conftest import ROOT, TODAY, baseline, smesa, text
 
 from smesa import models
 from smesa.governance import dashboard
@@ -151,3 +151,14 @@ def test_the_report_uses_its_own_record_once_approved(make_repo, status, shown):
     assert (made.record is not None) is shown
     page = report_markdown(made, "en", chart_dir=None)
     assert ("APEC#225-SM-01.9" in page.replace("\\", "")) is shown
+
+
+def test_no_report_is_written_from_data_with_errors(make_repo):
+    files = baseline()
+    files["data/cases/2025/alpha-finance.yml"]["title"]["en"] = "Loans\x07 in 6 days"
+    root = make_repo(files)
+    result = smesa("report", "2025", "--today", "2026-11-26", cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "SM130" in result.stderr
+    assert "no report written: 1 error(s) in data/" in result.stderr
+    assert not (root / "reports").exists()
