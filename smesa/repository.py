@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 import pydantic
 
-from smesa import models
+from smesa import models, processes
 from smesa.loader import Document, LoadProblem, Path_, Position, file_kind, load_file, shown
 
 DATA_DIR = "data"
@@ -368,12 +368,17 @@ def _parse(root: Path, paths: list[str], jobs: int) -> list[Document]:
     finds something, and not shipping them between processes halves the transfer.
     """
     jobs = min(jobs, len(paths) // (PARALLEL_MIN_FILES // 2) or 1)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or not processes.can_fork():
         return _parse_chunk(root, paths)
     size = -(-len(paths) // jobs)
     chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
     context = multiprocessing.get_context("fork")  # the children share the loaded code
-    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=len(chunks),
+        mp_context=context,
+        initializer=processes.die_with_parent,  # a killed check leaves no worker behind
+        initargs=(os.getpid(),),
+    ) as pool:
         parts = pool.map(_parse_chunk_elsewhere, [root] * len(chunks), chunks)
         return [document for part in parts for document in part]
 
