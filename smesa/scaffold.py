@@ -65,8 +65,8 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
 }
 
 
-def _slug(text: str) -> str:
-    return slugify(text, max_length=60, word_boundary=True)
+def _slug(text: str | None) -> str:
+    return slugify(text or "", max_length=60, word_boundary=True)
 
 
 def _environment() -> jinja2.Environment:

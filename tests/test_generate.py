@@ -235,7 +235,7 @@ def test_page_writer_reports_a_page_it_cannot_write(make_repo):
     target.mkdir()  # a folder where the manifest says a generated page is
     writer = gen.PageWriter(load_repository(root, TODAY), docs)
     writer.start("zh")
-    with pytest.raises(IsADirectoryError):
+    with pytest.raises(gen.GenerateError, match=r"cannot write .*alpha-finance\.md: Is a dir"):
         writer.wait("zh")
     with pytest.raises(ValueError, match="not 'fr'"):
         writer.start("fr")
@@ -251,3 +251,11 @@ def test_no_sample_page_repeats_a_heading(tmp_path: Path):
         if len(headings) != len(set(headings)):
             repeated[path.relative_to(docs).as_posix()] = headings
     assert repeated == {}
+
+
+def test_a_page_that_cannot_be_written_names_its_file(tmp_path: Path, make_repo):
+    docs = tmp_path / "content"
+    (docs / "en").mkdir(parents=True)
+    (docs / "en" / "cases").write_text("a file where a folder must be", "utf-8")
+    with pytest.raises(gen.GenerateError, match=r"cannot write .*content/en/cases/.*\.md: "):
+        gen.generate(load_repository(make_repo(), TODAY), docs)

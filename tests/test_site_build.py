@@ -370,7 +370,7 @@ def test_a_page_that_cannot_be_written_fails_the_build_with_its_path(make_repo):
     before = snapshot(root / "site")
     done = smesa_build(root)
     assert done.returncode == 1
-    assert f"writing the pages failed: IsADirectoryError: [Errno 21] Is a directory: '{page}'" in (
+    assert f"writing the pages failed: GenerateError: cannot write {page}: Is a directory" in (
         done.stderr
     )
     assert "Traceback" not in done.stderr

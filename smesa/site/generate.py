@@ -55,7 +55,7 @@ DESCRIPTION_CHARS = 200
 
 
 class GenerateError(Exception):
-    """The generator would overwrite a file it does not own."""
+    """A page that cannot be written, or would overwrite a file the generator does not own."""
 
 
 # -- text helpers --------------------------------------------------------------------
@@ -558,8 +558,11 @@ def _read_manifest(docs: Path) -> set[str]:
 def _write_if_changed(target: Path, content: str) -> None:
     if target.is_file() and target.read_text("utf-8") == content:
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(content, "utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, "utf-8")
+    except OSError as error:  # a full disk names no file of its own
+        raise GenerateError(f"cannot write {target}: {error.strerror}") from None
 
 
 def _remove(docs: Path, rel: str) -> None:
