@@ -255,7 +255,7 @@ def _link_refusal(
     entry: os.DirEntry[str], rel: str, root_real: str, tree: DataTree
 ) -> tuple[str, str] | None:
     try:
-        written = shown(_printable(os.readlink(entry.path)), 80)
+        written = shown(_printable(os.readlink(entry.path)), 240)  # a path, whole
     except OSError as error:
         return f"an unreadable link: {error.strerror}", _NO_LINK
     try:

@@ -18,6 +18,15 @@ from smesa.processes import can_fork, die_with_parent, preexec_dying_with_us
 from smesa.site.background import LATER_NICENESS, Forked, Worker
 
 
+@pytest.fixture(autouse=True)
+def only_the_tests_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-xdist runs a thread of its own in each worker: a test sees only the threads
+    it starts itself, as `smesa build` does in its own process."""
+    real = threading.active_count
+    harness = real() - 1
+    monkeypatch.setattr(threading, "active_count", lambda: real() - harness)
+
+
 def pid_and_double(value: int) -> tuple[int, int]:
     return os.getpid(), value * 2
 

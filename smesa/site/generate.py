@@ -201,9 +201,12 @@ class PageContext:
         return self.a(title or record_id, self.view.page_of(model, record_id))
 
     def meeting(self, meeting_id: str) -> Markup:
+        """A link to a public meeting; nothing for one that is not public (not even its
+        id: the page says no more than the public records do)."""
         meeting = next((m for m in self.view.meetings if m.id == meeting_id), None)
-        title = self.name(meeting.title) if meeting else meeting_id
-        return self.record(models.Meeting, meeting_id, title)
+        if meeting is None:
+            return Markup("")
+        return self.record(models.Meeting, meeting_id, self.name(meeting.title))
 
     def economy(self, code: str) -> str:
         economy = self.view.repo.economies.get(code)
