@@ -48,8 +48,10 @@ URL_ATTRIBUTES = (
 _URL_SELECTOR = ", ".join(f"[{name.replace(':', chr(92) + ':')}]" for name in URL_ATTRIBUTES)
 FORBIDDEN = "iframe, frame, frameset, object, embed, applet, base, form, portal, foreignObject"
 _BAD_SCHEME = re.compile(r"(?:javascript|vbscript|data):", re.IGNORECASE)
-# What a browser ignores in a URL before its scheme: spaces and control characters.
-_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+# What a browser takes out of a URL before it reads the scheme (the URL standard): tabs
+# and newlines anywhere, control characters and spaces at either end.
+_URL_TABS = re.compile(r"[\t\n\r]+")
+_URL_ENDS = "".join(map(chr, range(0x21)))
 _HANDLER_HINT = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 # Paths to the site root differ from page to page ("../..", "/"): the same script.
 _ROOT = re.compile(r'"(?:\.\./)*\.\.?/?"|"/"')
@@ -79,7 +81,7 @@ def inline_scripts(html: str) -> set[str]:
 
 
 def bad_url(value: str) -> bool:
-    return _BAD_SCHEME.match(_URL_NOISE.sub("", value)) is not None
+    return _BAD_SCHEME.match(_URL_TABS.sub("", value.strip(_URL_ENDS))) is not None
 
 
 def html_problems(

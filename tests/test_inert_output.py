@@ -151,3 +151,17 @@ def test_a_heading_id_that_is_not_a_slug_stops_the_build(tmp_path: Path):
         done.stderr
     )
     assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize(
+    ("href", "active"),
+    [
+        ("jav\tascript:alert(1)", True),  # browsers drop tabs and newlines anywhere
+        ("java\nscript:alert(1)", True),
+        ("\x01 javascript:alert(1)", True),  # and controls and spaces at the ends
+        ("jav ascript:alert(1)", False),  # a space inside: a relative address
+        ("https://example.org/javascript:x", False),
+    ],
+)
+def test_an_address_is_read_as_a_browser_reads_it(href, active):
+    assert inert.bad_url(href) is active
