@@ -113,8 +113,9 @@ def html_problems(
             # A scheme needs a colon: most addresses (relative ones) are done here.
             if value and ":" in value and bad_url(value):
                 yield f"{name}={value[:40]!r} on <{node.tag}>"
-    content = "article, nav.md-nav--secondary" if page else "*"
-    for node in tree.css(f":is({content}) :is([id^='__'], [name^='__'])"):
+    within = ("article ", "nav.md-nav--secondary ") if page else ("",)
+    clobbering = ", ".join(f"{w}[{a}^='__']" for w in within for a in ("id", "name"))
+    for node in tree.css(clobbering):
         yield f"id or name {node.attributes.get('id') or node.attributes.get('name')!r}"
 
 

@@ -165,3 +165,8 @@ def test_a_heading_id_that_is_not_a_slug_stops_the_build(tmp_path: Path):
 )
 def test_an_address_is_read_as_a_browser_reads_it(href, active):
     assert inert.bad_url(href) is active
+
+
+def test_a_theme_like_id_deep_inside_the_content_is_found():
+    nested = '<div data-pagefind-body><div><div id="__search" class="highlight">x</div></div></div>'
+    assert problems(nested) == ["id or name '__search'"]

@@ -169,3 +169,16 @@ def test_SM142_refuses_an_image_from_elsewhere(make_repo, image, shown):
 def test_SM142_accepts_links_images_of_the_site_and_code(make_repo):
     body = "[chart](https://example.org/a.png), ![x](../assets/a.png), `![x](https://a.b/c)`\n"
     assert only(check(_case_with_body(make_repo, body)), "SM142") == []
+
+
+def test_a_fence_keeps_only_its_language():
+    text = '```{.python onclick="alert(1)" #__drawer}\nprint(1)\n```\n\n~~~ {.js}\nx\n~~~\n'
+    assert inert_markdown(text) == "```python\nprint(1)\n```\n\n~~~js\nx\n~~~\n"
+
+
+def test_SM140_finds_a_fence_with_attributes(make_repo):
+    body = "Intro.\n\n```{.python #__search}\nprint(1)\n```\n\n```python\nok\n```\n"
+    found = only(check(_case_with_body(make_repo, body)), "SM140")
+    assert [message for _path, _line, message in found] == [
+        "body.en gives a code block attributes, which are dropped: '{.python #__search}'"
+    ]

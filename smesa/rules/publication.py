@@ -7,7 +7,13 @@ import re
 from collections.abc import Iterator
 
 from smesa.findings import Severity
-from smesa.publication import ATTR_LIST, RAW_HTML, outside_code, reserved_id
+from smesa.publication import (
+    ATTR_LIST,
+    RAW_HTML,
+    fence_attributes,
+    outside_code,
+    reserved_id,
+)
 from smesa.repository import Repository, dotted
 from smesa.rules import clauses
 from smesa.rules.registry import Hit, rule
@@ -36,6 +42,15 @@ def markup_in_text(repo: Repository) -> Iterator[Hit]:
     for source, path, _language, text in repo.texts():
         if "<" not in text and "{" not in text:
             continue
+        for offset in fence_attributes(text):
+            yield Hit(
+                source,
+                path,
+                f"{dotted(path)} gives a code block attributes, which are dropped: "
+                f"{text[offset : offset + 20].splitlines()[0]!r}",
+                "name only the language after the fence (```python)",
+                within=(text, offset),
+            )
         for offset, part in outside_code(text):
             for pattern, what in ((RAW_HTML, "HTML"), (ATTR_LIST, "an attribute list")):
                 found = pattern.search(part)

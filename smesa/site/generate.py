@@ -168,6 +168,10 @@ class PageContext:
         attribute list takes effect (`inert_markdown`), and the page is sanitised too."""
         return Markup(inert_markdown(self.t(text).strip()))
 
+    def md_of(self, text: models.Text | None) -> Markup:
+        """Contributor Markdown of another record shown on this page, made inert as `md`."""
+        return Markup(inert_markdown(self.name(text).strip()))
+
     def link(self, target: str) -> str:
         """Relative path from this page to `target` (a docs path in the language folder)."""
         return _relative(target, posixpath.dirname(self.path) or ".")
