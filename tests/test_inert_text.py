@@ -182,3 +182,23 @@ def test_SM140_finds_a_fence_with_attributes(make_repo):
     assert [message for _path, _line, message in found] == [
         "body.en gives a code block attributes, which are dropped: '{.python #__search}'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "target"),
+    [
+        ("See [the plan](plan.md).", "plan.md"),
+        ("![x](missing.png)", "missing.png"),
+        ("[x]\n\n[x]: ../up.md", "../up.md"),
+    ],
+)
+def test_SM143_refuses_a_link_to_a_path(make_repo, body, target):
+    found = only(check(_case_with_body(make_repo, body + "\n")), "SM143")
+    assert [message for _path, _line, message in found] == [
+        f"body.en links to a path of this site: {target!r}"
+    ]
+
+
+def test_SM143_accepts_full_addresses_anchors_and_code(make_repo):
+    body = "[a](https://a.example/x.md), [b](mailto:x@a.example), [c](#results), `[d](e.md)`\n"
+    assert only(check(_case_with_body(make_repo, body)), "SM143") == []

@@ -119,3 +119,45 @@ def image_from_elsewhere(repo: Repository) -> Iterator[Hit]:
                     f"{dotted(path)} shows an image from elsewhere: {found.group(0)!r}",
                     within=(text, offset + found.start()),
                 )
+
+
+# A Markdown link or image, inline (`[x](address)`) or as a definition (`[x]: address`),
+# whose address is relative: it names a page or file of this site by its path.
+_RELATIVE_TARGET = re.compile(
+    r"\]\(\s*<?(?![a-zA-Z][\w+.-]*:|//|#|\s|\))([^)\s>]+)"
+    r"|^ {0,3}\[[^\]\n]+\]:\s*<?(?![a-zA-Z][\w+.-]*:|//|#)(\S+)",
+    re.MULTILINE,
+)
+
+
+@rule(
+    "SM143",
+    "relative-link",
+    Severity.ERROR,
+    clauses.INTEGRITY,
+    "link with a full address (https://...), or to a part of the page with #",
+    examples=(
+        "body:\n  en: '[Our plan](plan.md)'\n",
+        "body:\n  en: '[Our plan](https://example.org/plan)'\n",
+    ),
+)
+def relative_link(repo: Repository) -> Iterator[Hit]:
+    """Links in texts have full addresses.
+
+    Triggers on a Markdown link or image whose address is a path (`[x](plan.md)`,
+    `![x](chart.png)`): where a text is shown (a record's page, the about page, a list)
+    decides what such a path means, and a path to nothing stops the site build. Full
+    addresses (`https://...`, `mailto:`) and anchors (`#results`) are fine.
+    """
+    for source, path, _language, text in repo.texts():
+        if "](" not in text and "]:" not in text:
+            continue
+        for offset, part in outside_code(text):
+            for found in _RELATIVE_TARGET.finditer(part):
+                target = found.group(1) or found.group(2)
+                yield Hit(
+                    source,
+                    path,
+                    f"{dotted(path)} links to a path of this site: {target!r}",
+                    within=(text, offset + found.start()),
+                )

@@ -89,7 +89,10 @@ def labels() -> dict[str, Any]:
 
 @cache
 def environment() -> jinja2.Environment:
-    env = markdown_environment()
+    # Every printed value that is not marked safe reads literally in the Markdown (names,
+    # references, reference data and labels with their values); contributor Markdown
+    # comes through `PageContext.md`, made inert.
+    env = markdown_environment(literal=True)
     env.filters["inline"] = inline
     env.globals["models"] = models
     env.tests["heading_first"] = starts_with_heading
