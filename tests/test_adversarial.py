@@ -838,8 +838,11 @@ def scan_csv(file: str, text: str) -> list[Offence]:
     return found
 
 
-# /OpenAction is left out: fpdf2 opens the document at a page (a destination, no action).
-PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|SubmitForm|ImportData|AA)\b|javascript:", re.I)
+# PDF names are case-sensitive (a font's glyph may be /aa). /OpenAction is left out:
+# fpdf2 opens the document at a page with it (a destination, no action).
+PDF_ACTIVE = re.compile(
+    rb"/(JavaScript|JS|Launch|SubmitForm|ImportData|AA)(?![A-Za-z0-9])|(?i:javascript:)"
+)
 
 
 def scan_pdf(file: str, data: bytes) -> list[Offence]:
@@ -1117,7 +1120,7 @@ def test_the_scanner_reads_xml_json_csv_and_pdf():
 
 # -- Chromium -------------------------------------------------------------------------
 
-PROVOKE = """() => {
+PROVOKE = """async () => {
     const types = ["mouseover", "mouseenter", "mousemove", "mousedown", "mouseup",
         "pointerover", "pointerdown", "focus", "focusin", "blur", "keydown", "input",
         "change", "toggle", "load", "error", "animationstart", "transitionend",
@@ -1127,12 +1130,15 @@ PROVOKE = """() => {
             try { element.dispatchEvent(new Event(type)); } catch (error) {}
         }
     }
-    // Links that would run something when followed: click them.
+    // Links that would run something when followed: click them, and give the
+    // navigations they queue (a javascript: URL runs in a task of its own) time to run.
+    let clicked = false;
     for (const link of document.querySelectorAll("a[href], area[href]")) {
         if (!["http:", "https:", "mailto:"].includes(link.protocol)) {
-            try { link.click(); } catch (error) {}
+            try { link.click(); clicked = true; } catch (error) {}
         }
     }
+    if (clicked) await new Promise((done) => setTimeout(done, 200));
 }"""
 SEARCHES = ("alert", "script", "javascript", "onerror", "drawer", "Tmpl", "CDATA")
 
