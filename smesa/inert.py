@@ -14,7 +14,7 @@ publish when any file holds:
 - a `javascript:`, `vbscript:` or `data:` address in a URL attribute;
 - inside the page content, an element id or name of the theme's kind (`__drawer`),
   which would shadow the theme's own element (DOM clobbering);
-- in a feed's HTML content, or a JSON string, any of the above.
+- in a feed's HTML content, any of the above; in JSON, an address of that kind.
 
 Pagefind's fragments (gzip-compressed JSON that its search page shows) are read too.
 """
@@ -119,20 +119,25 @@ def html_problems(
         yield f"id or name {node.attributes.get('id') or node.attributes.get('name')!r}"
 
 
+# Keys whose values are addresses a reader's browser may follow or load.
+ADDRESS_KEYS = frozenset({"url", "href", "src", "image", "website", "link"})
+
+
 def json_problems(value: Any) -> Iterator[str]:
-    """What is active in the strings of a JSON value."""
-    stack = [value]
+    """Addresses in a JSON value that would run something (`javascript:`, `data:`...).
+
+    Other strings are data, not markup: a text may hold "<b>" in a code span, which its
+    page shows escaped and Pagefind's results show escaped too.
+    """
+    stack: list[tuple[str, Any]] = [("", value)]
     while stack:
-        item = stack.pop()
+        key, item = stack.pop()
         if isinstance(item, dict):
-            stack.extend(item.values())
+            stack.extend(item.items())
         elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, str):
-            if bad_url(item):
-                yield f"string {item[:40]!r}"
-            elif "<" in item:
-                yield from html_problems(item, page=False)
+            stack.extend((key, element) for element in item)
+        elif isinstance(item, str) and key in ADDRESS_KEYS and bad_url(item):
+            yield f"{key} {item[:40]!r}"
 
 
 def xml_problems(data: bytes) -> Iterator[str]:

@@ -74,8 +74,9 @@ def test_scripts_are_the_same_whatever_the_depth_of_the_page():
 
 def test_json_strings_and_feeds_are_read(tmp_path: Path):
     (tmp_path / "data.json").write_text(
-        json.dumps([{"url": "javascript:alert(1)"}, {"body": "<img src=x onerror=alert(2)>"}])
+        json.dumps([{"url": "javascript:alert(1)"}, {"meta": {"image": "data:image/svg,x"}}])
     )
+    (tmp_path / "text.json").write_text(json.dumps({"body": "`<img src=x onerror=alert(2)>`"}))
     (tmp_path / "ok.json").write_text(json.dumps({"title": "Costs < 5%", "url": "https://a.b/"}))
     atom = (
         '<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">'
@@ -83,16 +84,16 @@ def test_json_strings_and_feeds_are_read(tmp_path: Path):
         '<link href="javascript:alert(4)"/></entry></feed>'
     )
     (tmp_path / "feed.xml").write_text(atom)
-    fragment = inert.PAGEFIND_MAGIC + json.dumps({"content": "<svg onload=alert(5)>"}).encode()
+    fragment = inert.PAGEFIND_MAGIC + json.dumps({"url": " javascript:alert(5)"}).encode()
     (tmp_path / "pagefind").mkdir()
     (tmp_path / "pagefind" / "en_1.pf_fragment").write_bytes(gzip.compress(fragment))
     found = sorted(str(a) for a in inert.verify_tree(tmp_path))
     assert found == [
-        "data.json: event handler onerror= on <img>",
-        "data.json: string 'javascript:alert(1)'",
+        "data.json: image 'data:image/svg,x'",
+        "data.json: url 'javascript:alert(1)'",
         "feed.xml: href='javascript:alert(4)'",
         "feed.xml: inline script 'alert(3)'",
-        "pagefind/en_1.pf_fragment: event handler onload= on <svg>",
+        "pagefind/en_1.pf_fragment: url ' javascript:alert(5)'",
     ]
 
 

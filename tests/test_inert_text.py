@@ -202,3 +202,11 @@ def test_SM143_refuses_a_link_to_a_path(make_repo, body, target):
 def test_SM143_accepts_full_addresses_anchors_and_code(make_repo):
     body = "[a](https://a.example/x.md), [b](mailto:x@a.example), [c](#results), `[d](e.md)`\n"
     assert only(check(_case_with_body(make_repo, body)), "SM143") == []
+
+
+def test_SM140_reads_every_other_string_of_a_record(make_repo):
+    files = baseline()
+    files[CASE]["approval"]["smewg"]["ref"] = "2025/SMEWG60/<img src=x onerror=alert(1)>"
+    assert [m for _p, _l, m in only(check(make_repo(files)), "SM140")] == [
+        "approval.smewg.ref holds markup: '<img src=x onerror=a'"
+    ]

@@ -39,6 +39,16 @@ def markup_in_text(repo: Repository) -> Iterator[Hit]:
     heading id that the theme prints raw), but the open data and feeds carry texts as
     they are: markup stays out of every output. Autolinks (`<https://...>`) are allowed.
     """
+    for entry in repo.entries:  # the other strings: references, places, addresses
+        for path, value in _other_strings(entry.source.doc.data, ()):
+            found = RAW_HTML.search(value) or ATTR_LIST.search(value)
+            if found:
+                yield Hit(
+                    entry,
+                    path,
+                    f"{dotted(path)} holds markup: {value[found.start() : found.start() + 20]!r}",
+                    within=(value, found.start()),
+                )
     for source, path, _language, text in repo.texts():
         if "<" not in text and "{" not in text:
             continue
@@ -62,6 +72,19 @@ def markup_in_text(repo: Repository) -> Iterator[Hit]:
                         f"{dotted(path)} holds {what}, which is shown as written: {snippet!r}",
                         within=(text, offset + found.start()),
                     )
+
+
+def _other_strings(value: object, path: tuple) -> Iterator[tuple[tuple, str]]:
+    """Every string of a record but its bilingual texts (en, zh), with its key path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in ("en", "zh"):
+                yield from _other_strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _other_strings(item, (*path, index))
+    elif isinstance(value, str) and ("<" in value or "{" in value):
+        yield path, value
 
 
 @rule(

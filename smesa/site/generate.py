@@ -196,7 +196,8 @@ class PageContext:
         """An external link (the models only accept http and https addresses)."""
         if not address:
             return Markup("")
-        return Markup('<a href="{0}">{0}</a>').format(address)
+        # The text between the tags is still Markdown: it must read literally.
+        return Markup('<a href="{0}">{1}</a>').format(address, inline(address))
 
     def member(self, member_id: str) -> Markup:
         member = self.view.member_by_id.get(member_id)
