@@ -427,7 +427,11 @@ def _report(args: argparse.Namespace) -> int:
     out: Path = args.out if args.out is not None else args.root / "reports" / str(args.year)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out must be a folder, and {out} is a file")
-    files = write_report(report, out)
+    try:
+        files = write_report(report, out)
+    except ReportError as error:
+        print(f"smesa: no report written: {error}", file=sys.stderr)
+        return EXIT_ERRORS
     for line in (c.statement for c in report.missed):
         print(f"{args.year}: {line}")
     print(f"annual report {args.year}: {len(files)} file(s) written to {out}")

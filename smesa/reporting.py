@@ -558,12 +558,16 @@ def write_report(report: AnnualReport, out_dir: Path) -> list[Path]:
     ]
     if active:  # read back as a browser would, before anything is written
         raise ReportError("the report holds active content: " + "; ".join(active[:5]))
+    try:
+        pdf_bytes = render_pdf(report)
+    except ValueError as error:  # fpdf2: a table cell taller than a page
+        raise ReportError(f"the PDF cannot be laid out: {error}") from None
     out_dir.mkdir(parents=True, exist_ok=True)
     written = write_report_charts(report, out_dir / "charts")
     for name, content in outputs.items():
         (out_dir / name).write_text(content, "utf-8")
         written.append(out_dir / name)
     pdf = out_dir / f"{stem}.pdf"
-    pdf.write_bytes(render_pdf(report))
+    pdf.write_bytes(pdf_bytes)
     written.append(pdf)
     return sorted(written)

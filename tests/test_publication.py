@@ -162,3 +162,16 @@ def test_no_report_is_written_from_data_with_errors(make_repo):
     assert "SM130" in result.stderr
     assert "no report written: 1 error(s) in data/" in result.stderr
     assert not (root / "reports").exists()
+
+
+def test_a_report_that_cannot_be_laid_out_is_one_line_and_writes_nothing(make_repo):
+    files = baseline()
+    long_name = " ".join(["Exceptionally-long-institution-name"] * 500)
+    files["data/members/beta.yml"]["name"] = text(long_name, long_name)
+    files["data/members/beta.yml"]["joined"] = dt.date(2025, 4, 1)
+    root = make_repo(files)
+    result = smesa("report", "2025", "--today", "2026-11-26", cwd=root)
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.returncode == 1
+    assert "smesa: no report written: the PDF cannot be laid out" in result.stderr
+    assert not (root / "reports").exists()

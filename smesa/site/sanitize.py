@@ -16,6 +16,7 @@ Hand-written pages under content/ are reviewed project files and are not cleaned
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import nh3
@@ -40,6 +41,7 @@ ATTRIBUTES: dict[str, set[str]] = {
 # Dropped together with their content, not just unwrapped.
 DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
 URL_SCHEMES = {"http", "https", "mailto"}
+_FOREIGN = re.compile(r"[a-zA-Z][\w+.-]*:|//")
 
 
 @cache
@@ -55,7 +57,16 @@ def _cleaner() -> nh3.Cleaner:
         filter_style_properties={"text-align"},
         link_rel=None,
         strip_comments=True,
+        attribute_filter=_own_images_only,
     )
+
+
+def _own_images_only(element: str, attribute: str, value: str) -> str | None:
+    """Drop an image's address when it names another host or scheme: readers' browsers
+    would ask that host for it (SM142 refuses such images first)."""
+    if element == "img" and attribute == "src" and _FOREIGN.match(value.strip()):
+        return None
+    return value
 
 
 def clean_html(html: str) -> str:
