@@ -204,6 +204,14 @@ def _para(pdf: FPDF, text: str, *, bold: bool = False) -> None:
     pdf.ln(2)
 
 
+# A table row must fit on one page; a longer cell is cut (its full text is in the CSV).
+CELL_CHARS = 400
+
+
+def _fits(text: str) -> str:
+    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1].rstrip() + "…"
+
+
 def _table(
     pdf: FPDF, header: tuple[str, ...], rows: list[tuple[object, ...]], widths: tuple[int, ...]
 ) -> None:
@@ -224,7 +232,7 @@ def _table(
         borders_layout="HORIZONTAL_LINES",
     ) as table:
         for values in (header, *rows):
-            table.row([str(value) for value in values])
+            table.row([_fits(str(value)) for value in values])
     pdf.ln(3)
     pdf.set_font(LATIN, size=10)
 

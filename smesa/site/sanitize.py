@@ -41,7 +41,7 @@ ATTRIBUTES: dict[str, set[str]] = {
 # Dropped together with their content, not just unwrapped.
 DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
 URL_SCHEMES = {"http", "https", "mailto"}
-_FOREIGN = re.compile(r"[a-zA-Z][\w+.-]*:|//")
+_SITE_ASSET = re.compile(r"(?:\.\./)*assets/[\w./-]+\Z")
 
 
 @cache
@@ -62,9 +62,10 @@ def _cleaner() -> nh3.Cleaner:
 
 
 def _own_images_only(element: str, attribute: str, value: str) -> str | None:
-    """Drop an image's address when it names another host or scheme: readers' browsers
-    would ask that host for it (SM142 refuses such images first)."""
-    if element == "img" and attribute == "src" and _FOREIGN.match(value.strip()):
+    """Keep an image's address only when it is one of the site's own assets (the charts):
+    another host would learn who reads the page and some readers cannot reach it (SM142),
+    and a path a contributor wrote names nothing (SM143)."""
+    if element == "img" and attribute == "src" and not _SITE_ASSET.match(value.strip()):
         return None
     return value
 
