@@ -164,14 +164,13 @@ def test_no_report_is_written_from_data_with_errors(make_repo):
     assert not (root / "reports").exists()
 
 
-def test_a_report_that_cannot_be_laid_out_is_one_line_and_writes_nothing(make_repo):
+def test_a_very_long_name_still_lays_out_in_the_report_pdf(make_repo):
+    # A table row taller than a page made fpdf2 raise: cells are cut to fit.
     files = baseline()
     long_name = " ".join(["Exceptionally-long-institution-name"] * 500)
     files["data/members/beta.yml"]["name"] = text(long_name, long_name)
     files["data/members/beta.yml"]["joined"] = dt.date(2025, 4, 1)
     root = make_repo(files)
     result = smesa("report", "2025", "--today", "2026-11-26", cwd=root)
-    assert "Traceback" not in result.stderr, result.stderr[-2000:]
-    assert result.returncode == 1
-    assert "smesa: no report written: the PDF cannot be laid out" in result.stderr
-    assert not (root / "reports").exists()
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert (root / "reports" / "2025" / "annual-report-2025.pdf").stat().st_size > 0
