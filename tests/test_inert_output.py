@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from smesa import inert
-from smesa.site.build import TODAY_VARIABLE
 from tests.browser.local_site import copy_site_sources
-from tests.conftest import ROOT, TODAY, RepoFactory
+from tests.conftest import ROOT, RepoFactory
+from tests.test_site_build import smesa_build
 
 PAGE = """<!doctype html><html><head><script src="../assets/javascripts/bundle.js"></script>
 <script>__md_scope=new URL("../..",location)</script></head><body>
@@ -114,14 +111,7 @@ def test_a_build_whose_theme_writes_a_handler_is_not_published(tmp_path: Path):
     )
     (root / "site").mkdir()
     (root / "site" / "index.html").write_text("previous", "utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "smesa.cli", "build"],
-        cwd=root,
-        env={**os.environ, TODAY_VARIABLE: TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = smesa_build(root)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert "active item(s) in its files" in done.stderr
@@ -139,14 +129,7 @@ def test_a_heading_id_that_is_not_a_slug_stops_the_build(tmp_path: Path):
     tor = root / "content" / "en" / "about" / "tor.md"
     heading = "\n\n## Odd {: id='__drawer\"><svg onload=alert(1) x=' }\n"
     tor.write_text(tor.read_text("utf-8") + heading, "utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "smesa.cli", "build"],
-        cwd=root,
-        env={**os.environ, TODAY_VARIABLE: TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = smesa_build(root)
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert "en/about/tor.md: heading id '__drawer\"><svg onload=alert(1) x=' is not a slug" in (
         done.stderr
