@@ -124,7 +124,7 @@ SITE_TARGETS = {"ratio": 1.15, "home_kb": 150, "search_kb": 250}
 
 def _renumber(record: dict, text_keys: tuple[str, ...], suffix: str) -> None:
     """Make the texts under `text_keys` unique; keep their translation fingerprints valid."""
-    from smesa.i18n import fingerprint
+    from smesa.data.texts import fingerprint
 
     for key in text_keys:
         text = record[key]

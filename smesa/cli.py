@@ -31,13 +31,7 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from None
 
 
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"not a whole number of 1 or more: {value!r}")
-    return int(value)
-
-
-# The facts `smesa new` takes as options (smesa.scaffold.QUESTIONS; a test keeps the two
+# The facts `smesa new` takes as options (smesa.tools.scaffold.QUESTIONS; a test keeps the two
 # in step). Listed here so that building the parser imports nothing heavy: every command,
 # `smesa check` included, builds it.
 NEW_OPTIONS = (
@@ -83,9 +77,6 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="also append the full report as Markdown to FILE (e.g. $GITHUB_STEP_SUMMARY)",
-    )
-    check.add_argument(
-        "--jobs", type=_positive, default=None, help="processes for parsing (default: cores)"
     )
 
     schema = sub.add_parser("schema", help="write the JSON Schemas to schema/")
@@ -166,8 +157,8 @@ def _relative(root: Path, files: Sequence[Path]) -> set[str]:
 
 def changed_lines(root: Path, ref: str) -> frozenset[tuple[str, int]]:
     """(path, line) of every line added or changed since the merge base with `ref`."""
-    from smesa.gitdiff import ChangedLinesError
-    from smesa.gitdiff import changed_lines as lines
+    from smesa.check.gitdiff import ChangedLinesError
+    from smesa.check.gitdiff import changed_lines as lines
 
     if ref.startswith("-"):  # git would read it as an option (--output=FILE writes a file)
         raise UsageError(f"--changed-since takes a git ref, not an option: {ref!r}")
@@ -178,33 +169,52 @@ def changed_lines(root: Path, ref: str) -> frozenset[tuple[str, int]]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from smesa.config import site_url
-    from smesa.engine import run_rules
-    from smesa.output import FORMATS, Report, markdown
-    from smesa.repository import DATA_DIR, load_repository
+    return check(
+        args.root,
+        args.files,
+        output=args.format,
+        today=args.today,
+        changed_since=args.changed_since,
+        summary_file=args.summary,
+    )
 
-    root: Path = args.root
+
+def check(
+    root: Path,
+    files: list[Path],
+    *,
+    output: str = "text",
+    today: dt.date | None = None,
+    changed_since: str | None = None,
+    summary_file: Path | None = None,
+) -> int:
+    """`smesa check`: print the findings on `files` (all when empty); the exit code."""
+    from smesa.check.engine import run_rules
+    from smesa.check.output import FORMATS, Report, markdown
+    from smesa.data.config import site_url
+    from smesa.data.repository import DATA_DIR, load_repository
+
     if not (root / DATA_DIR).is_dir():
         raise UsageError(f"no {DATA_DIR}/ folder in {root.resolve()}: run from the repository root")
-    wanted = _relative(root, args.files)
-    summary = _open_summary(args.summary) if args.summary else None
-    repo = load_repository(root, args.today, jobs=args.jobs)
+    wanted = _relative(root, files)
+    summary = _open_summary(summary_file) if summary_file else None
+    repo = load_repository(root, today)
     findings = run_rules(repo)
-    files = len(repo.sources) + len(repo.misplaced)
+    checked = len(repo.sources) + len(repo.misplaced)
     if wanted:
         findings = [f for f in findings if f.path in wanted]
-        files = len(wanted)
-    annotate = changed_lines(root, args.changed_since) if args.changed_since else None
-    report = Report(findings, files, site_url(root), annotate)
+        checked = len(wanted)
+    annotate = changed_lines(root, changed_since) if changed_since else None
+    report = Report(findings, checked, site_url(root), annotate)
     out = sys.stdout
-    for line in FORMATS[args.format](report):
+    for line in FORMATS[output](report):
         out.write(line + "\n")
     if summary is not None:
         try:
             with summary:
                 summary.write(markdown(report))
         except OSError as error:  # write() names no file: name it
-            raise OSError(error.errno, _reason(error), str(args.summary)) from None
+            raise OSError(error.errno, _reason(error), str(summary_file)) from None
     return EXIT_ERRORS if any(f.is_error for f in findings) else EXIT_OK
 
 
@@ -218,7 +228,7 @@ def _open_summary(path: Path):
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from smesa.schema import SCHEMA_DIR, stale_schemas, write_schemas
+    from smesa.data.schema import SCHEMA_DIR, stale_schemas, write_schemas
 
     if args.check:
         stale = stale_schemas(args.root)
@@ -231,9 +241,9 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from smesa.rules.registry import rules
+    from smesa.check.rules import RULES
 
-    for rule in rules():
+    for rule in RULES:
         print(
             f"{rule.id}  {rule.alias:<28} {rule.severity:<7} {rule.clause.section:<10} {rule.title}"
         )
@@ -243,7 +253,7 @@ def _rules(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
-    from smesa.repository import DATA_DIR
+    from smesa.data.repository import DATA_DIR
     from smesa.site.build import CONFIG_FILE, SITE_DIR, build_site
 
     root: Path = args.root
@@ -273,7 +283,7 @@ def _ask(prompt: str, default: str | None) -> str:
 
 
 def _data_files(root: Path, files: Sequence[Path]) -> list[str]:
-    from smesa.repository import DATA_DIR, data_files
+    from smesa.data.repository import DATA_DIR, data_files
 
     if not (root / DATA_DIR).is_dir():
         raise UsageError(f"no {DATA_DIR}/ folder in {root.resolve()}: run from the repository root")
@@ -283,8 +293,8 @@ def _data_files(root: Path, files: Sequence[Path]) -> list[str]:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from smesa.repository import load_repository
-    from smesa.scaffold import QUESTIONS, ScaffoldError, collect, write
+    from smesa.data.repository import load_repository
+    from smesa.tools.scaffold import QUESTIONS, ScaffoldError, collect, write
 
     root: Path = args.root
     given = {q.name: getattr(args, q.name) for q in QUESTIONS[args.kind]}
@@ -306,21 +316,11 @@ def _new(args: argparse.Namespace) -> int:
     except EOFError:
         raise UsageError("input ended before every question was answered") from None
     print(f"wrote {rel}")
-    return _check(
-        argparse.Namespace(
-            root=root,
-            files=[root / rel],
-            format="text",
-            today=None,
-            jobs=None,
-            changed_since=None,
-            summary=None,
-        )
-    )
+    return check(root, [root / rel])
 
 
 def _fmt(args: argparse.Namespace) -> int:
-    from smesa.fmt import rewrite
+    from smesa.tools.fmt import rewrite
 
     root: Path = args.root
     outcomes = [rewrite(root, rel, check_only=args.check) for rel in _data_files(root, args.files)]
@@ -340,8 +340,8 @@ def _fmt(args: argparse.Namespace) -> int:
 
 
 def _i18n(args: argparse.Namespace) -> int:
-    from smesa.i18n import coverage, stamp, summary_counts
-    from smesa.repository import dotted, load_repository
+    from smesa.data.repository import dotted, load_repository
+    from smesa.tools.translations import coverage, stamp, summary_counts
 
     root: Path = args.root
     if args.stamp:
@@ -373,9 +373,9 @@ def _i18n(args: argparse.Namespace) -> int:
 
 
 def _links(args: argparse.Namespace) -> int:
-    from smesa.config import site_url
-    from smesa.linkcheck import check_site
+    from smesa.data.config import site_url
     from smesa.site.build import SITE_DIR
+    from smesa.tools.linkcheck import check_site
 
     root: Path = args.root
     site: Path = args.site if args.site is not None else root / SITE_DIR
@@ -393,7 +393,7 @@ def _links(args: argparse.Namespace) -> int:
 
 
 def _loaded(args: argparse.Namespace):
-    from smesa.repository import DATA_DIR, load_repository
+    from smesa.data.repository import DATA_DIR, load_repository
 
     root: Path = args.root
     if not (root / DATA_DIR).is_dir():
@@ -405,10 +405,11 @@ def _loaded(args: argparse.Namespace):
 
 
 def _report(args: argparse.Namespace) -> int:
-    from smesa.config import site_url
-    from smesa.engine import count, run_rules
-    from smesa.output import Report, text
-    from smesa.reporting import ReportError, annual_report, write_report
+    from smesa.check.engine import count, run_rules
+    from smesa.check.output import Report, text
+    from smesa.data.config import site_url
+    from smesa.report.annual import ReportError, annual_report
+    from smesa.report.outputs import write_report
 
     repo = _loaded(args)
     # As the site build does: a report is made from data that passes the check.
@@ -441,7 +442,7 @@ def _report(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     import json
 
-    from smesa.governance import dashboard, format_text
+    from smesa.tor.obligations import dashboard, format_text
 
     board = dashboard(_loaded(args))
     if args.format == "json":

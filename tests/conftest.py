@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from smesa.engine import run_rules
-from smesa.findings import Finding
-from smesa.repository import load_repository
+from smesa.check.engine import run_rules
+from smesa.check.findings import Finding
+from smesa.data.repository import load_repository
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 26)

@@ -2,7 +2,7 @@
 
 Shared by the adversarial suite (tests/test_adversarial.py: a payload in every field)
 and the canary test (tests/test_canary.py: a unique token in every field). No field is
-named here as holding text: `make_record` walks a model of `smesa.models.BY_FOLDER`
+named here as holding text: `make_record` walks a model of `smesa.data.models.BY_FOLDER`
 through its nested models and lists, asks for the text of every string it meets (a
 `Slot`), and keeps the first candidate that the field's own annotation accepts, so a
 string field added to a model gets a payload and a token without a new test. A string
@@ -32,7 +32,7 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from smesa import models
+from smesa.data import models
 
 LANGUAGES = ("en", "zh")
 

@@ -15,7 +15,7 @@ depends on the data and is flagged, the theme's own assets (Material's bundle, l
 Pagefind's files) are the same bytes and are not.
 
 The fields come from the models: tests/hostile.py walks every model of
-`smesa.models.BY_FOLDER` through its nested models and lists, so a field added to a
+`smesa.data.models.BY_FOLDER` through its nested models and lists, so a field added to a
 model gets every payload without a change here. Few builds:
 
 1. Classify, without a build: each payload alone in a record of every kind, all in one
@@ -55,10 +55,10 @@ import markdown
 import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from smesa import models
-from smesa.findings import Finding
-from smesa.reporting import report_years
-from smesa.repository import load_repository
+from smesa.check.findings import Finding
+from smesa.data import models
+from smesa.data.repository import load_repository
+from smesa.report.annual import report_years
 from tests import hostile
 from tests.browser.local_site import copy_site_sources, launch_chromium, serve
 from tests.conftest import ROOT, TODAY, RepoFactory, baseline, check

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from smesa import processes
-from smesa.processes import can_fork, die_with_parent, preexec_dying_with_us
+from smesa.site import processes
 from smesa.site.background import LATER_NICENESS, Forked, Worker
+from smesa.site.processes import can_fork, die_with_parent, preexec_dying_with_us
 
 
 @pytest.fixture(autouse=True)
@@ -182,7 +182,7 @@ def test_children_die_when_their_parent_is_killed():
 
 KEEP_A_PROGRAM = """
 import subprocess, time
-from smesa.processes import preexec_dying_with_us
+from smesa.site.processes import preexec_dying_with_us
 program = subprocess.Popen(["sleep", "600"], preexec_fn=preexec_dying_with_us())
 print(program.pid, flush=True)
 time.sleep(600)
@@ -239,34 +239,3 @@ def test_no_fork_where_the_kernel_cannot_kill_orphans(monkeypatch):
     worker.submit(7)
     assert worker.collect() == [7]
     worker.stop()
-
-
-LOADER_WORKERS = """
-import os, time
-from pathlib import Path
-from smesa import repository
-
-def wait_in_worker(root, paths):
-    print(os.getpid(), flush=True)
-    time.sleep(600)
-
-repository._parse_chunk_elsewhere = wait_in_worker
-repository._parse(Path("."), ["x.yml"] * 1000, 2)
-"""
-
-
-def test_the_loaders_workers_die_when_the_check_is_killed():
-    check = subprocess.Popen(
-        [sys.executable, "-c", LOADER_WORKERS], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert check.stdout is not None
-        workers = [int(check.stdout.readline()) for _ in range(2)]
-        assert all(alive(pid) for pid in workers)
-    finally:
-        check.send_signal(signal.SIGKILL)
-        check.wait()
-    survivors = gone_within(workers, 5)
-    for pid in survivors:
-        os.kill(pid, signal.SIGKILL)
-    assert survivors == []

@@ -4,7 +4,7 @@ real site build and `smesa report` for every year of the term so far. Not one to
 reach a file of site/ or of the report, and no figure may count those records: every
 figure is compared with a build of the same repository without them.
 
-The records come from the models (tests/hostile.py walks `smesa.models.BY_FOLDER`
+The records come from the models (tests/hostile.py walks `smesa.data.models.BY_FOLDER`
 through nested models and lists), so a string field added to a model gets a token
 without a change here; `test_every_string_field_holds_a_token` fails if a field's type
 accepts none of the token's forms. A token is `CANARY<nnnn><Kind><Status><Field>`,
@@ -33,9 +33,9 @@ import pypdf
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from smesa import models
-from smesa.reporting import report_years
-from smesa.repository import load_repository
+from smesa.data import models
+from smesa.data.repository import load_repository
+from smesa.report.annual import report_years
 from tests import hostile
 from tests.browser.local_site import copy_site_sources
 from tests.conftest import ROOT, TODAY, RepoFactory, baseline, check

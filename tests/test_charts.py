@@ -13,8 +13,8 @@ from collections import Counter
 import pytest
 import yaml
 
-from smesa.repository import load_repository
-from smesa.site import charts
+from smesa.data.repository import load_repository
+from smesa.report import charts
 from tests.conftest import APPROVAL, ROOT, TODAY, RepoFactory, baseline, text
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -183,8 +183,8 @@ def test_economy_names_follow_apec_usage(sample_svgs):
 def test_output_is_identical_across_runs_and_processes(sample, sample_svgs, tmp_path):
     assert charts.membership_growth(sample, "zh") == sample_svgs["membership-growth", "zh"]
     script = (
-        "import sys; from pathlib import Path; from smesa.repository import load_repository;"
-        "from smesa.site.charts import chart_files; from tests.conftest import ROOT, TODAY;"
+        "import sys; from pathlib import Path; from smesa.data.repository import load_repository;"
+        "from smesa.report.charts import chart_files; from tests.conftest import ROOT, TODAY;"
         "files = chart_files(load_repository(ROOT, TODAY));"
         "[(Path(sys.argv[1]) / name).write_bytes(svg) for name, svg in files.items()]"
     )
@@ -220,5 +220,5 @@ def test_compact_svg_rounds_glyphs_and_drops_layout_whitespace():
 
 
 def test_importing_the_module_does_not_import_matplotlib():
-    code = "import sys, smesa.site.charts; sys.exit('matplotlib' in sys.modules)"
+    code = "import sys, smesa.report.charts; sys.exit('matplotlib' in sys.modules)"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

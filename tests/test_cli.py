@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import smesa
 
-from smesa.output import escape_data, escape_property
+from smesa.check.output import escape_data, escape_property
 
 CASE = "data/cases/2025/alpha-finance.yml"
 

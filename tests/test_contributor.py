@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TODAY, check, smesa
 
-from smesa.fmt import format_text, rewrite
-from smesa.i18n import fingerprint
-from smesa.loader import load_bytes, load_file
-from smesa.repository import data_files
+from smesa.data.loader import load_bytes, load_file
+from smesa.data.repository import data_files
+from smesa.data.texts import fingerprint
+from smesa.tools.fmt import format_text, rewrite
 
 CASE = "data/cases/2025/alpha-finance.yml"
 
@@ -88,7 +88,7 @@ def test_new_member_and_meeting(make_repo):
 
 def test_new_takes_every_fact_it_asks_for_as_an_option():
     from smesa.cli import NEW_OPTIONS
-    from smesa.scaffold import QUESTIONS
+    from smesa.tools.scaffold import QUESTIONS
 
     asked = {question.name for questions in QUESTIONS.values() for question in questions}
     assert sorted(NEW_OPTIONS) == sorted(asked)

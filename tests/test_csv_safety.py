@@ -12,8 +12,9 @@ import io
 import pytest
 from conftest import TODAY, RepoFactory, baseline, text
 
-from smesa.reporting import annual_report, figures_csv, obligations_csv, spreadsheet_cell
-from smesa.repository import load_repository
+from smesa.data.repository import load_repository
+from smesa.report.annual import annual_report
+from smesa.report.outputs import figures_csv, obligations_csv, spreadsheet_cell
 from smesa.site.opendata import open_data_files
 from smesa.site.view import SiteView
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from smesa.repository import load_repository
-from smesa.rules.registry import rules
+from smesa.check.rules import RULES
+from smesa.data.repository import load_repository
 from smesa.site import generate as gen
 from smesa.site.sanitize import clean_html
 from tests.conftest import ROOT, TODAY, RepoFactory, baseline, text
@@ -28,7 +28,7 @@ def with_draft() -> dict:
     return files
 
 
-RULE_PAGES = sorted(["en/rules/index.md", *(f"en/rules/{rule.id.lower()}.md" for rule in rules())])
+RULE_PAGES = sorted(["en/rules/index.md", *(f"en/rules/{rule.id.lower()}.md" for rule in RULES)])
 
 
 def run(root: Path) -> list[str]:

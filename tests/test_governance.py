@@ -7,8 +7,8 @@ import datetime as dt
 
 from conftest import ROOT, baseline, smewg_session
 
-from smesa.governance import dashboard, format_text
-from smesa.repository import load_repository
+from smesa.data.repository import load_repository
+from smesa.tor.obligations import dashboard, format_text
 
 
 def items(obligations):

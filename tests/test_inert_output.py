@@ -1,4 +1,4 @@
-"""The build reads back what it wrote (smesa.inert): anything active stops it."""
+"""The build reads back what it wrote (smesa.render.inert): anything active stops it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from smesa import inert
+from smesa.render import inert
 from tests.browser.local_site import copy_site_sources
 from tests.conftest import ROOT, RepoFactory
 from tests.test_site_build import smesa_build

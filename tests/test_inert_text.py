@@ -11,10 +11,11 @@ import yaml
 from conftest import TODAY, baseline, check
 from selectolax.lexbor import LexborHTMLParser
 
-from smesa.publication import inert_markdown, reserved_id
-from smesa.repository import load_repository
+from smesa.data.repository import load_repository
+from smesa.render.markdown import inert_markdown
 from smesa.site import generate as gen
 from smesa.site.slugs import is_slug, slugify
+from smesa.tor.publication import reserved_id
 
 CASE = "data/cases/2025/alpha-finance.yml"
 

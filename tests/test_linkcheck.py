@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TODAY, smesa
 
-from smesa.linkcheck import LinkProblem, check_site
+from smesa.tools.linkcheck import LinkProblem, check_site
 
 SITE_URL = "https://smesa.example/"
 

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smesa.loader import (
+from smesa.data.loader import (
     MAX_FILE_BYTES,
     Document,
     LoadProblem,
@@ -291,7 +291,7 @@ def _load_in_a_child(raw: bytes) -> subprocess.CompletedProcess[str]:
     """load_bytes in its own process: a crash of libyaml's C code must fail the test,
     not end the test run."""
     code = (
-        "import sys; from smesa.loader import load_bytes; "
+        "import sys; from smesa.data.loader import load_bytes; "
         "d = load_bytes(sys.stdin.buffer.read()); "
         "print([(p.line, p.column, p.message) for p in d.problems])"
     )

@@ -21,17 +21,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_loader import within
 
-from smesa import models, repository
-from smesa.engine import run_rules
-from smesa.loader import (
+from smesa.check.engine import run_rules
+from smesa.check.rules import BY_ID
+from smesa.data import models
+from smesa.data.loader import (
     _NESTING_INDICATORS,
     _NESTING_TABLE,
     COMPOSE_SAFE_DEPTH,
     MAX_FILE_BYTES,
     _may_nest_deeper_than_safe,
 )
-from smesa.repository import load_repository
-from smesa.rules.registry import REGISTRY
+from smesa.data.repository import load_repository
 
 SECRET = "token-from-outside-the-repository"
 PRESIDIUM = "data/presidium/presidium-2025-2028.yml"
@@ -208,19 +208,17 @@ def test_SM004_data_itself_a_link_out_of_the_repository(make_repo, tmp_path):
     ]
 
 
-@pytest.mark.parametrize("jobs", [1, 2], ids=["here", "in-workers"])
-def test_a_link_to_a_record_inside_the_repository_is_read(make_repo, monkeypatch, jobs):
-    monkeypatch.setattr(repository, "PARALLEL_MIN_FILES", 2)  # workers for two files
+def test_a_link_to_a_record_inside_the_repository_is_read(make_repo):
     files = baseline()
     member = copy.deepcopy(files["data/members/beta.yml"])
     member["id"], member["economy"] = "gamma", "XX"
     root = make_repo(raw={"shared/gamma.yml": yaml.safe_dump(member, allow_unicode=True)})
     (root / "data/members/gamma.yml").symlink_to("../../shared/gamma.yml")
     with within(20):
-        repo = load_repository(root, TODAY, jobs=jobs)
+        repo = load_repository(root, TODAY)
         findings = run_rules(repo)
     assert "gamma" in repo.index(models.Member)
-    # Located in the file the link points to, read again in this process if need be.
+    # Located in the file the link points to.
     assert [(f.path, f.line, f.column, f.rule) for f in findings if "gamma" in f.path] == [
         ("data/members/gamma.yml", 1, 10, "SM201")  # economy: XX, the first key
     ]
@@ -387,9 +385,9 @@ def test_any_tree_gives_located_findings_only(tree):
                 make(where / name, root)
                 expected.add(f"data/{folder}/{name}".replace("//", "/"))
         with within(30):
-            findings = run_rules(load_repository(root, TODAY, jobs=1))
+            findings = run_rules(load_repository(root, TODAY))
     for finding in findings:
-        assert finding.rule in REGISTRY
+        assert finding.rule in BY_ID
         assert finding.path.startswith("data") and finding.path.isprintable()
         assert finding.line >= 1 and finding.column >= 1
         assert finding.message and finding.fix
@@ -437,7 +435,7 @@ def test_the_nesting_bound_holds(source):
 
 
 def test_fmt_does_not_read_a_named_pipe_given_by_name(make_repo):
-    from smesa.fmt import rewrite
+    from smesa.tools.fmt import rewrite
 
     root = make_repo()
     os.mkfifo(root / "data/members/pipe.yml")

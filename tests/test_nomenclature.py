@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import baseline, check
 
-from smesa.rules import nomenclature
+from smesa.check.rules import nomenclature
 
 CASE = "data/cases/2025/alpha-finance.yml"
 

@@ -1,4 +1,4 @@
-"""The publication gate (smesa.publication): one published-only view feeds every public
+"""The publication gate (smesa.tor.publication): one published-only view feeds every public
 output; obligations count only public records and events that happened."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ import datetime as dt
 import pytest
 from conftest import ROOT, TODAY, baseline, smesa, text
 
-from smesa import models
-from smesa.governance import dashboard
-from smesa.publication import counts_for_obligations, is_public, public
-from smesa.reporting import annual_report, report_markdown
-from smesa.repository import load_repository
+from smesa.data import models
+from smesa.data.repository import load_repository
+from smesa.report.annual import annual_report, report_markdown
 from smesa.site import generate as gen
 from smesa.site.view import SiteView
+from smesa.tor.obligations import dashboard
+from smesa.tor.publication import counts_for_obligations, is_public, public
 
 UNPUBLISHED = ("draft", "submitted", "approved")
 

@@ -14,16 +14,10 @@ import yaml
 from conftest import ROOT, TODAY
 from test_cli import smesa
 
-from smesa.governance import dashboard
-from smesa.reporting import (
-    FIGURE_COLUMNS,
-    ReportError,
-    annual_report,
-    report_markdown,
-    status_markdown,
-    write_report,
-)
-from smesa.repository import load_repository
+from smesa.data.repository import load_repository
+from smesa.report.annual import ReportError, annual_report, report_markdown, status_markdown
+from smesa.report.outputs import FIGURE_COLUMNS, write_report
+from smesa.tor.obligations import dashboard
 
 YEAR = 2025
 
@@ -234,7 +228,7 @@ def test_cli_status_json(make_repo):
 def test_pages_plug_into_the_site_generator(sample_repo):
     from functools import partial
 
-    from smesa.reporting import report_page_body, status_page_body
+    from smesa.report.annual import report_page_body, status_page_body
     from smesa.site.generate import PageSpec, render
     from smesa.site.view import SiteView
 

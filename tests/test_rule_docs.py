@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, RepoFactory, baseline
 
-from smesa.i18n import fingerprint
-from smesa.repository import load_repository
-from smesa.rules.registry import rules
+from smesa.check.rules import RULES
+from smesa.data.repository import load_repository
+from smesa.data.texts import fingerprint
 from smesa.site import generate as gen
 
 CASE = "data/cases/2025/alpha-finance.yml"
@@ -26,7 +26,7 @@ def docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "content"
 
 
-@pytest.mark.parametrize("rule", rules(), ids=lambda rule: rule.id)
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
 def test_every_rule_has_a_page_in_both_languages(docs: Path, rule):
     english = (docs / "en" / "rules" / f"{rule.id.lower()}.md").read_text("utf-8")
     chinese = (docs / "zh" / "rules" / f"{rule.id.lower()}.md").read_text("utf-8")
@@ -39,7 +39,7 @@ def test_every_rule_has_a_page_in_both_languages(docs: Path, rule):
 
 def test_rules_index_lists_every_rule(docs: Path):
     index = (docs / "en" / "rules" / "index.md").read_text("utf-8")
-    for rule in rules():
+    for rule in RULES:
         assert f"[{rule.id}]({rule.id.lower()}.md)" in index
 
 

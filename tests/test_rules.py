@@ -9,9 +9,9 @@ from pathlib import Path
 
 from conftest import APPROVAL, TODAY, baseline, check, text
 
-from smesa.findings import Severity
-from smesa.i18n import fingerprint
-from smesa.rules.registry import rules
+from smesa.check.findings import Severity
+from smesa.check.rules import RULES
+from smesa.data.texts import fingerprint
 
 CASE = "data/cases/2025/alpha-finance.yml"
 MEMBER = "data/members/alpha.yml"
@@ -44,7 +44,7 @@ def test_every_rule_has_a_test():
         for path in Path(__file__).parent.glob("test_*.py")
         for match in re.findall(r"^def (test_SM\d+\w*)", path.read_text("utf-8"), re.MULTILINE)
     }
-    missing = [r.id for r in rules() if not any(n.startswith(f"test_{r.id}") for n in names)]
+    missing = [r.id for r in RULES if not any(n.startswith(f"test_{r.id}") for n in names)]
     assert missing == []
 
 

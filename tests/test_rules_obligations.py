@@ -6,7 +6,7 @@ import datetime as dt
 
 from conftest import baseline, check, smewg_session
 
-from smesa.rules.registry import rules
+from smesa.check.rules import RULES
 
 PRESIDIUM = "data/presidium/presidium-2025-2028.yml"
 
@@ -25,7 +25,7 @@ def with_smewg(*days: dt.date) -> dict:
 
 def test_every_obligation_rule_has_a_test():
     names = {name for name in globals() if name.startswith("test_SM")}
-    ids = [r.id for r in rules() if "SM710" <= r.id <= "SM719"]
+    ids = [r.id for r in RULES if "SM710" <= r.id <= "SM719"]
     assert ids == ["SM710", "SM711", "SM712", "SM713"]
     assert [i for i in ids if not any(n.startswith(f"test_{i}") for n in names)] == []
 

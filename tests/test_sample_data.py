@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import ROOT, TODAY, check
 
-from smesa import models
-from smesa.repository import load_repository
+from smesa.data import models
+from smesa.data.repository import load_repository
 
 
 def test_sample_data_has_no_findings():

@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 from conftest import ROOT
 
-from smesa.loader import load_file
-from smesa.repository import data_files
-from smesa.schema import schema_name, schemas, stale_schemas, write_schemas
+from smesa.data.loader import load_file
+from smesa.data.repository import data_files
+from smesa.data.schema import schema_name, schemas, stale_schemas, write_schemas
 
 
 def test_committed_schemas_match_the_models():

@@ -19,8 +19,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from smesa.rules.registry import rules
-from smesa.site import charts
+from smesa.check.rules import RULES
+from smesa.report import charts
 from smesa.site.build import TODAY_VARIABLE
 from tests.browser.local_site import copy_site_sources
 from tests.conftest import APPROVAL, ROOT, TODAY, RepoFactory, baseline, text
@@ -144,7 +144,7 @@ PAGES = [
     "reports/annual-report-2025/index.html",
     "reports/index.html",
     "reports/status/index.html",
-    *(f"rules/{rule.id.lower()}/index.html" for rule in rules()),
+    *(f"rules/{rule.id.lower()}/index.html" for rule in RULES),
     "rules/index.html",
     "search/index.html",
     "statistics/index.html",

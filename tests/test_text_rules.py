@@ -16,11 +16,11 @@ from conftest import TODAY, baseline, check, rules_hit, text
 from material.extensions.emoji import to_svg, twemoji
 from pymdownx.slugs import slugify
 
-from smesa.findings import Severity
-from smesa.repository import load_repository
-from smesa.rules import text as rules_text
-from smesa.rules.registry import REGISTRY, rules
-from smesa.site import charts
+from smesa.check.findings import Severity
+from smesa.check.rules import BY_ID, RULES
+from smesa.check.rules import text as rules_text
+from smesa.data.repository import load_repository
+from smesa.report import charts
 from smesa.site.feeds import atom_feed
 from smesa.site.view import SiteView
 
@@ -78,7 +78,7 @@ def position_of(root: Path, path: str, needle: str) -> tuple[int, int]:
 
 # -- the rules' own examples -----------------------------------------------------------
 
-TEXT_RULES = [r for r in rules() if r.id.startswith("SM13")]
+TEXT_RULES = [r for r in RULES if r.id.startswith("SM13")]
 LONG = "x" * (rules_text.MAX_MARKDOWN_CHARS + 1)
 
 
@@ -128,7 +128,7 @@ def test_SM130_control_characters_anywhere(make_repo):
         (MEMBER, "website must not hold control characters: control character (U+0001) "
          "at character 23: 'https://alpha.example/\\x01'"),
     ]  # fmt: skip
-    assert REGISTRY["SM130"].severity is Severity.ERROR
+    assert BY_ID["SM130"].severity is Severity.ERROR
 
 
 def test_SM130_reference_data_and_noncharacters(make_repo):

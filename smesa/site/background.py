@@ -5,7 +5,7 @@ is idle. Work whose result MkDocs needs only later (the pages of the language it
 next, the charts, the feeds and downloads) runs there meanwhile, in a forked child:
 fork, because the child then starts at once with the code and the loaded repository
 already in memory, inherited rather than pickled (as the loader does,
-smesa.repository). Where a child cannot be forked safely (see `can_fork`) the work is
+smesa.data.repository). Where a child cannot be forked safely (see `can_fork`) the work is
 done in this process when its result is asked for.
 
 A child dies with its parent, however the parent ends (`kill -9` included): the kernel
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
-from smesa.processes import can_fork, die_with_parent
+from smesa.site.processes import can_fork, die_with_parent
 
 T = TypeVar("T")
 # Children whose result is wanted later (the next language's pages, the downloads, the

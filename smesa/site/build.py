@@ -34,16 +34,19 @@ from typing import Any
 
 from mkdocs.exceptions import Abort, PluginError
 
-from smesa.config import site_url
-from smesa.engine import count, run_rules
-from smesa.output import Report, text
-from smesa.repository import load_repository
-from smesa.site import charts, i18n, sanitize, slugs
+from smesa.check.engine import count, run_rules
+from smesa.check.output import Report, text
+from smesa.data.config import site_url
+from smesa.data.models import LANGUAGES
+from smesa.data.repository import load_repository
+from smesa.report import charts
+from smesa.site import i18n, sanitize, slugs
 from smesa.site.background import Forked, Worker
-from smesa.site.generate import CHARTS_DIR, LANGUAGES, GenerateError, PageWriter
+from smesa.site.generate import CHARTS_DIR, GenerateError, PageWriter
 from smesa.site.view import SiteView
 
-TODAY_VARIABLE = "SMESA_TODAY"
+TODAY_VARIABLE = "SMESA_TODAY"  # the date for builds MkDocs starts itself (`mkdocs serve`)
+TODAY_KEY = "smesa_today"  # the date `build_site` puts on the configuration it builds
 SITE_DIR = "site"
 CONFIG_FILE = "mkdocs.yml"
 STAGING_PREFIX = f"{SITE_DIR}.tmp-"  # a build's own folder, site/ once published
@@ -52,8 +55,12 @@ OLD_PREFIX = f"{SITE_DIR}.old-"  # the site/ it replaced, while it is deleted
 _WRITE_REFUSED = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
-def today() -> dt.date:
-    """The date rules check against: $SMESA_TODAY (YYYY-MM-DD) if set, else today."""
+def build_day(config: Any) -> dt.date:
+    """The date rules check against: the one `build_site` was given, else $SMESA_TODAY
+    (YYYY-MM-DD) when MkDocs was started directly, else today."""
+    given = config.get(TODAY_KEY)
+    if given is not None:
+        return given
     value = os.environ.get(TODAY_VARIABLE)
     if not value:
         return dt.date.today()
@@ -84,7 +91,7 @@ class SiteBuild:
             return
         self.cancel()  # a previous `mkdocs serve` build that failed
         root = Path(config.config_file_path).resolve().parent
-        repo = load_repository(root, today())
+        repo = load_repository(root, build_day(config))
         findings = run_rules(repo)
         if findings:
             files = len(repo.sources) + len(repo.misplaced)
@@ -219,7 +226,7 @@ class SiteBuild:
 
 def _refuse_unslugged_headings(page: Any) -> None:
     """Refuse a heading id that is not a slug: the theme prints ids raw in the table of
-    contents (contributor text cannot set one: smesa.publication.inert_markdown)."""
+    contents (contributor text cannot set one: smesa.render.markdown.inert_markdown)."""
     items = list(page.toc)
     while items:
         item = items.pop()
@@ -248,21 +255,6 @@ def downloads(view: SiteView, site_url: str) -> dict[str, bytes]:
     return {rel: c if isinstance(c, bytes) else c.encode("utf-8") for rel, c in files.items()}
 
 
-@contextlib.contextmanager
-def _today_set(day: dt.date | None) -> Iterator[None]:
-    """Pass the date to the hook, which MkDocs loads itself, through the environment."""
-    before = os.environ.get(TODAY_VARIABLE)
-    if day is not None:
-        os.environ[TODAY_VARIABLE] = day.isoformat()
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(TODAY_VARIABLE, None)
-        else:
-            os.environ[TODAY_VARIABLE] = before
-
-
 def build_site(root: Path, *, today: dt.date | None = None, verbose: bool = False) -> Path:
     """Build the site of the repository at `root` and publish it as `root`/site.
 
@@ -281,10 +273,11 @@ def build_site(root: Path, *, today: dt.date | None = None, verbose: bool = Fals
     with _staging_folder(root) as staging:
         try:
             config = load_config(str(root / CONFIG_FILE), site_dir=str(staging))
+            if today is not None:
+                config[TODAY_KEY] = today
             config.plugins.on_startup(command="build", dirty=False)
             try:
-                with _today_set(today):
-                    build(config)
+                build(config)
             finally:
                 config.plugins.on_shutdown()
         except OSError as error:

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from smesa.site.generate import LANGUAGES, labels, plain
+from smesa.data.models import LANGUAGES
+from smesa.render.templating import SITE_LABELS, labels
+from smesa.site.generate import plain
 from smesa.site.view import SiteView, case_date
 
 FEED_FILE = "feed.xml"
@@ -35,7 +37,7 @@ def _midnight(day: dt.date) -> dt.datetime:
 def atom_feed(view: SiteView, site_url: str, lang: str) -> bytes:
     """The Atom document of every published case, newest first."""
     root = language_root(site_url, lang)
-    words = labels()
+    words = labels(SITE_LABELS)
     other = "zh" if lang == "en" else "en"
 
     def pick(text: object) -> str:

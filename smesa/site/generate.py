@@ -37,16 +37,24 @@ import nh3
 import yaml
 from markupsafe import Markup, escape
 
-from smesa import models, reporting
-from smesa.i18n import is_stale
-from smesa.publication import inert_markdown
-from smesa.repository import Repository
-from smesa.rules.registry import rules
-from smesa.site import background, charts, sanitize
+from smesa.check.rules import RULES
+from smesa.data import models
+from smesa.data.models import LANGUAGES
+from smesa.data.repository import Repository
+from smesa.data.texts import format_date, is_stale
+from smesa.render.markdown import inert_markdown
+from smesa.render.templating import (
+    REPORT_LABELS,
+    SITE_LABELS,
+    inline,
+    labels,
+    markdown_environment,
+)
+from smesa.report import annual as reporting
+from smesa.report import charts
+from smesa.site import background, sanitize
 from smesa.site.view import SECTIONS, SiteView
-from smesa.templating import format_date, inline, markdown_environment
 
-LANGUAGES = ("en", "zh")
 MANIFEST = ".smesa-generated.json"
 # Where the charts are in the built site (written by smesa.site.build, not under docs_dir).
 CHARTS_DIR = "assets/charts"
@@ -79,12 +87,6 @@ def format_number(value: float | int) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return f"{value:,}"
-
-
-@cache
-def labels() -> dict[str, Any]:
-    text = (Path(__file__).parent.parent / "templates" / "labels.yml").read_text("utf-8")
-    return yaml.load(text, Loader=yaml.CSafeLoader)  # libyaml: a tenth of the time
 
 
 @cache
@@ -140,11 +142,11 @@ class PageContext:
         return "en" if self.lang == "zh" else "zh"
 
     def label(self, key: str, **values: object) -> str:
-        text = labels()[key][self.lang]
+        text = labels(SITE_LABELS)[key][self.lang]
         return text.format(**values) if values else text
 
     def kind(self, group: str, key: str) -> str:
-        return labels()[group][key][self.lang]
+        return labels(SITE_LABELS)[group][key][self.lang]
 
     def name(self, text: models.Text | None) -> str:
         """A text in this language, else the other one (for names of other records)."""
@@ -389,7 +391,7 @@ def page_specs(view: SiteView) -> Iterable[PageSpec]:
 
 def reporting_pages(view: SiteView) -> Iterable[PageSpec]:
     """The governance dashboard and the annual reports computed from the data (ToR §7)."""
-    words = reporting.labels()
+    words = labels(REPORT_LABELS)
     yield PageSpec(
         "reports/status.md",
         "reporting-embed.md.j2",
@@ -424,13 +426,13 @@ def _report_body(repo: Repository, lang: str, *, year: int) -> Markup:
     if year not in reporting.report_years(repo):
         return Markup("")
     body = _HEADING.sub(r"#\1 ", reporting.report_page_body(repo, lang, year=year))
-    return Markup(f"## {inline(labels()['year_in_figures'][lang])}\n\n{body}")
+    return Markup(f"## {inline(labels(SITE_LABELS)['year_in_figures'][lang])}\n\n{body}")
 
 
 def rule_pages() -> Iterable[PageSpec]:
     """The rules reference: a page per rule, generated from the registry (issue: every
     finding links to its rule's page, so a rule without one is a broken link)."""
-    registered = rules()
+    registered = RULES
     yield PageSpec(
         "rules/index.md",
         "rules.md.j2",

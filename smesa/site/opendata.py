@@ -3,7 +3,7 @@
 JSON downloads are lists of records exactly as the models hold them, so each item
 validates against the JSON Schema published beside it; e-mail addresses are left out.
 CSV downloads flatten the fields a spreadsheet user wants, every cell made safe to open
-in a spreadsheet (`smesa.reporting.spreadsheet_cell`). Only published cases appear.
+in a spreadsheet (`smesa.report.outputs.spreadsheet_cell`). Only published cases appear.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from smesa import models, schema
-from smesa.reporting import spreadsheet_cell
+from smesa.data import models, schema
+from smesa.data.models import LANGUAGES
+from smesa.report.outputs import spreadsheet_cell
 from smesa.site.feeds import language_root
-from smesa.site.generate import LANGUAGES
 from smesa.site.view import SiteView
 
 DATA_DIR = "data"

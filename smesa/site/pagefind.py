@@ -23,7 +23,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import get_plugin_logger
 from pagefind_bin_extended import get_executable
 
-from smesa.processes import preexec_dying_with_us
+from smesa.site.processes import preexec_dying_with_us
 
 log = get_plugin_logger(__name__)
 
@@ -78,7 +78,7 @@ def start_index(site_dir: str | Path) -> Indexing:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=errors,
-        # None while another thread runs (smesa.processes.preexec_dying_with_us)
+        # None while another thread runs (smesa.site.processes.preexec_dying_with_us)
         preexec_fn=preexec_dying_with_us(),  # noqa: PLW1509
     )
     return Indexing(site, process, errors)

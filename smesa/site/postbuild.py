@@ -9,7 +9,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from smesa import inert
+from smesa.render import inert
 from smesa.site import alternates, i18n, pagefind
 from smesa.site.generate import hand_written_files
 

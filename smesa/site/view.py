@@ -1,8 +1,8 @@
 """What the public site shows: the read-only view pages, feeds and downloads share.
 
-It holds `smesa.publication.public(repo)`, never the whole repository: every page,
+It holds `smesa.tor.publication.public(repo)`, never the whole repository: every page,
 chart, feed and download reads records through it, so none can reach a record that is
-not public (see `smesa.publication`).
+not public (see `smesa.tor.publication`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import datetime as dt
 from functools import cached_property
 from typing import TypeVar
 
-from smesa import models
-from smesa.publication import public
-from smesa.repository import Repository
+from smesa.data import models
+from smesa.data.repository import Repository
+from smesa.tor.publication import public
 
 OutputT = TypeVar("OutputT", bound=models.Output)
 

@@ -16,8 +16,8 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, TODAY
 from playwright.sync_api import Page
 
-from smesa import models
-from smesa.repository import load_repository
+from smesa.data import models
+from smesa.data.repository import load_repository
 
 from .conftest import SitePage
 

@@ -1,0 +1,606 @@
+"""Rules of the Terms of Reference 2025–2028: English outputs, approvals, the Presidium,
+membership, non-members, the term and its sunset, and the yearly obligations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from smesa.check.findings import Severity
+from smesa.check.registry import Hit, rule
+from smesa.check.rules.integrity import FEE_KEY
+from smesa.data import models
+from smesa.data.loader import Path_
+from smesa.data.repository import Repository, dotted
+from smesa.data.texts import record_texts
+from smesa.tor import clauses
+
+CJK = re.compile(r"[\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+SHOWN = ("approved", "published")
+
+
+def _is_output(record: models.Record) -> bool:
+    """Published (or approved, about to be) material, or a member shown on the site."""
+    if isinstance(record, models.Output):
+        return record.status in SHOWN
+    return isinstance(record, models.Member)
+
+
+@rule(
+    "SM601",
+    "english-output",
+    Severity.ERROR,
+    clauses.OUTPUTS_IN_ENGLISH,
+    "write the English text in the 'en' field",
+    examples=(
+        "title:\n  zh: 数字化转型服务\n",
+        "title:\n  en: Digital transformation service\n  zh: 数字化转型服务\n",
+    ),
+)
+def english_output(repo: Repository) -> Iterator[Hit]:
+    """Every text of an approved or published output is available in English.
+
+    Applies to every bilingual field (title, summary, body, minutes, names, …) of
+    approved and published records and of member institutions; drafts may be
+    incomplete.
+    """
+    for entry, path, text in record_texts(repo):
+        if not (text.en or "").strip() and _is_output(entry.record):
+            yield Hit(entry, (*path, "en"), f"{dotted(path)} has no English text")
+
+
+@rule(
+    "SM602",
+    "english-is-english",
+    Severity.ERROR,
+    clauses.OUTPUTS_IN_ENGLISH,
+    "move Chinese text to the 'zh' field; write names in pinyin in English text",
+    examples=("title:\n  en: 宁波中小企业服务\n", "title:\n  en: Ningbo SME services\n"),
+)
+def english_is_english(repo: Repository) -> Iterator[Hit]:
+    """An English ('en') field holds no Chinese or Japanese characters.
+
+    Catches translations pasted into the wrong field, which would leave the English
+    site without the text.
+    """
+    for source, path, language, text in repo.texts():
+        if language == "en" and (match := CJK.search(text)):
+            yield Hit(
+                source,
+                path,
+                f"{dotted(path)} is English but holds Chinese text: {match.group()!r}…",
+                within=(text, match.start()),
+            )
+
+
+PLACEHOLDER = re.compile(r"\bTODO\b")
+
+
+@rule(
+    "SM612",
+    "placeholder-left",
+    Severity.ERROR,
+    clauses.OUTPUTS_IN_ENGLISH,
+    "replace the TODO with the real text",
+    examples=(
+        "summary:\n  en: 'TODO: one or two sentences'\n",
+        "summary:\n  en: Loans in 6 days.\n",
+    ),
+)
+def placeholder_left(repo: Repository) -> Iterator[Hit]:
+    """An approved or published output holds no TODO placeholder.
+
+    `smesa new` marks what a contributor must write with TODO; a draft may keep them,
+    an output shown to readers may not.
+    """
+    shown = {id(e.source) for e in repo.entries if _is_output(e.record)}
+    for source, path, _, text in repo.texts():
+        # The substring test first: a pattern starting with \b gets no fast literal search.
+        if "TODO" in text and id(source) in shown and (match := PLACEHOLDER.search(text)):
+            yield Hit(
+                source,
+                path,
+                f"{dotted(path)} still holds a TODO placeholder",
+                within=(text, match.start()),
+            )
+
+
+def _approval_deadline(record: models.Record) -> tuple[str, dt.date | None]:
+    """The date an SMEWG approval must precede, and the field it comes from."""
+    for name in ("published", "date", "established", "submitted"):
+        value = getattr(record, name, None)
+        if isinstance(value, dt.date):
+            return name, value
+    return "", None
+
+
+@rule(
+    "SM603",
+    "prior-smewg-approval",
+    Severity.ERROR,
+    clauses.PRIOR_APPROVAL,
+    "add approval: {smewg: {date: YYYY-MM-DD, ref: 2025/SMEWG60/011}} from the SMEWG decision",
+    examples=(
+        "status: published\npublished: 2025-06-01\n",
+        "status: published\npublished: 2025-06-01\napproval:\n  smewg:\n"
+        "    date: 2025-05-20\n    ref: 2025/SMEWG60/011\n",
+    ),
+)
+def prior_smewg_approval(repo: Repository) -> Iterator[Hit]:
+    """An approved or published branded output carries a prior SMEWG approval.
+
+    Applies to the kinds listed in tor.yml `approval_required`. The approval's date must
+    be on or before the publication (or the activity, or the body's establishment).
+    """
+    required = set(repo.tor.approval_required)
+    for entry in repo.entries:
+        record = entry.record
+        if record.folder not in required or not isinstance(record, models.Output):
+            continue
+        if record.status not in SHOWN:
+            continue
+        smewg = record.approval.smewg if record.approval else None
+        if smewg is None:
+            yield Hit(
+                entry,
+                ("approval", "smewg") if record.approval else ("status",),
+                f"a {record.status} {record.kind} needs a prior SMEWG approval",
+            )
+            continue
+        name, deadline = _approval_deadline(record)
+        if deadline and smewg.date > deadline:
+            yield Hit(
+                entry,
+                ("approval", "smewg", "date"),
+                f"SMEWG approval ({smewg.date}) must come on or before {name} ({deadline})",
+                "correct the dates: publish only after the SMEWG has approved",
+            )
+
+
+@rule(
+    "SM604",
+    "new-body-approval",
+    Severity.ERROR,
+    clauses.NEW_BODIES,
+    "record both approvals: approval: {smewg: {date, ref}, sce: {date, ref}}",
+)
+def new_body_approval(repo: Repository) -> Iterator[Hit]:
+    """A new research centre, website, platform or affiliate has SMEWG and SCE approval.
+
+    Applies to records in data/bodies/ that are approved, published or have an
+    `established` date; both approvals must precede the establishment.
+    """
+    for entry in repo.of(models.Body):
+        body = entry.record
+        if body.status not in SHOWN and body.established is None:
+            continue
+        for forum in ("smewg", "sce"):
+            approval = getattr(body.approval, forum) if body.approval else None
+            if approval is None:
+                yield Hit(
+                    entry,
+                    ("approval",) if body.approval else ("type",),
+                    f"a new {body.type} needs {forum.upper()} approval before it is set up",
+                )
+            elif body.established and approval.date > body.established:
+                yield Hit(
+                    entry,
+                    ("approval", forum, "date"),
+                    f"{forum.upper()} approval ({approval.date}) comes after the body was "
+                    f"established ({body.established})",
+                )
+
+
+def _add_years(day: dt.date, years: int) -> dt.date | None:
+    """The same day `years` later, or None past the last date Python holds (9999-12-31)."""
+    if day.year + years > dt.MAXYEAR:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@rule(
+    "SM605",
+    "presidium-term",
+    Severity.ERROR,
+    clauses.PRESIDIUM,
+    "set end to the day before the third anniversary of start",
+    examples=(
+        "start: 2025-09-16\nend: 2027-09-15\n",
+        "start: 2025-09-16\nend: 2028-09-15\n",
+    ),
+)
+def presidium_term(repo: Repository) -> Iterator[Hit]:
+    """A Presidium term lasts three years, and terms do not overlap.
+
+    The length comes from tor.yml `presidium_term_years`; the term ends the day before
+    the anniversary of its start (or on it).
+    """
+    years = repo.tor.presidium_term_years
+    terms = sorted(repo.of(models.Presidium), key=lambda e: e.record.start)
+    for entry in terms:
+        p = entry.record
+        anniversary = _add_years(p.start, years)
+        if anniversary is None:
+            yield Hit(
+                entry,
+                ("start",),
+                f"a {years}-year Presidium term from {p.start} would end after "
+                f"{dt.date.max}, the last date the tools can hold",
+                "correct the start date",
+            )
+            continue
+        if p.end not in (anniversary, anniversary - dt.timedelta(days=1)):
+            yield Hit(
+                entry,
+                ("end",),
+                f"a Presidium term lasts {years} years: from {p.start} it ends on "
+                f"{anniversary - dt.timedelta(days=1)}, not {p.end}",
+            )
+    for previous, entry in itertools.pairwise(terms):
+        if entry.record.start <= previous.record.end:
+            yield Hit(
+                entry,
+                ("start",),
+                f"term starts {entry.record.start}, before the term {previous.id} ends "
+                f"({previous.record.end})",
+                "start the new term after the previous one ends",
+            )
+
+
+@rule(
+    "SM606",
+    "presidium-officers",
+    Severity.ERROR,
+    clauses.PRESIDIUM_POWERS,
+    "list the Chair and Vice Chairs under members, and elect them at a meeting",
+)
+def presidium_officers(repo: Repository) -> Iterator[Hit]:
+    """The Chair and Vice Chairs belong to their Presidium, elected at a meeting.
+
+    The meeting named in `elected_at` must record an election decision and take place
+    on or before the term starts; every member of the Presidium is an active member
+    institution when the term starts.
+    """
+    meetings = repo.index(models.Meeting)
+    members = repo.index(models.Member)
+    for entry in repo.of(models.Presidium):
+        p = entry.record
+        in_presidium = set(p.members)
+        if p.chair not in in_presidium:
+            yield Hit(entry, ("chair",), f"the Chair {p.chair!r} is not among members")
+        for i, vice in enumerate(p.vice_chairs):
+            if vice not in in_presidium:
+                yield Hit(entry, ("vice_chairs", i), f"Vice Chair {vice!r} is not among members")
+            if vice == p.chair:
+                yield Hit(entry, ("vice_chairs", i), f"{vice!r} cannot be Chair and Vice Chair")
+        for i, member_id in enumerate(p.members):
+            member = members.get(member_id)
+            if member and member.record.withdrawn and member.record.withdrawn <= p.start:
+                yield Hit(
+                    entry,
+                    ("members", i),
+                    f"{member_id!r} withdrew on {member.record.withdrawn}, before the term",
+                )
+        meeting = meetings.get(p.elected_at)
+        if meeting is None:
+            continue  # reference-resolves (SM103) reports it
+        m = meeting.record
+        if not any(d.kind == "election" and d.presidium in (None, entry.id) for d in m.decisions):
+            yield Hit(
+                entry,
+                ("elected_at",),
+                f"meeting {m.id!r} records no election decision for this Presidium",
+                f"add to {meeting.source.path} a decision of kind 'election'",
+            )
+        if m.date > p.start:
+            yield Hit(
+                entry,
+                ("elected_at",),
+                f"elected at a meeting on {m.date}, after the term started ({p.start})",
+            )
+
+
+@rule(
+    "SM607",
+    "advisor-appointed",
+    Severity.ERROR,
+    clauses.PRESIDIUM_POWERS,
+    "name in appointed_at a plenary or Presidium meeting that decided the appointment",
+)
+def advisor_appointed(repo: Repository) -> Iterator[Hit]:
+    """Advisors are appointed by a decision of the Presidium.
+
+    The meeting named in `appointed_at` is a plenary or Presidium meeting with an
+    `advisor-appointment` decision, held on or before the advisor's `since` date.
+    """
+    meetings = repo.index(models.Meeting)
+    for entry in repo.of(models.Presidium):
+        for i, advisor in enumerate(entry.record.advisors):
+            meeting = meetings.get(advisor.appointed_at)
+            if meeting is None:
+                continue
+            m = meeting.record
+            if m.type == "smewg" or not any(d.kind == "advisor-appointment" for d in m.decisions):
+                yield Hit(
+                    entry,
+                    ("advisors", i, "appointed_at"),
+                    f"meeting {m.id!r} records no Presidium decision appointing advisors",
+                )
+            elif m.date > advisor.since:
+                yield Hit(
+                    entry,
+                    ("advisors", i, "since"),
+                    f"advisor serves from {advisor.since}, before being appointed ({m.date})",
+                )
+
+
+def _fee_keys(value: Any, path: Path_) -> Iterator[Path_]:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if FEE_KEY.search(str(key)):
+                yield (*path, key)
+            yield from _fee_keys(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _fee_keys(child, (*path, index))
+
+
+@rule(
+    "SM608",
+    "membership-free",
+    Severity.ERROR,
+    clauses.MEMBERSHIP,
+    "remove the fee: membership is free of any fee",
+    needs_reference=False,
+    examples=("annual_fee: 500\n", "# (no fee field)\n"),
+)
+def membership_free(repo: Repository) -> Iterator[Hit]:
+    """Member records carry no fee, dues or subscription.
+
+    Membership is voluntary and free of any fee; the Secretariat raises funds by
+    donations instead.
+    """
+    for source in repo.sources:
+        if source.folder == "members" and isinstance(source.doc.data, dict):
+            for path in _fee_keys(source.doc.data, ()):
+                yield Hit(source, path, f"membership is free: {dotted(path)!r}", key=True)
+
+
+@rule(
+    "SM609",
+    "membership-dates",
+    Severity.ERROR,
+    clauses.MEMBERSHIP,
+    "record the date the institution chose to join (and, if it left, when)",
+)
+def membership_dates(repo: Repository) -> Iterator[Hit]:
+    """A member's join and withdrawal dates are consistent.
+
+    Joining is voluntary and dated: not before the alliance was founded, not in the
+    future; founding members joined in the founding year; a withdrawn member has a
+    withdrawal date after it joined, and an active one has none.
+    """
+    founded = repo.tor.founded
+    for entry in repo.of(models.Member):
+        m = entry.record
+        if m.joined.year < founded:
+            yield Hit(entry, ("joined",), f"joined {m.joined}, before the alliance ({founded})")
+        if m.joined > repo.today:
+            yield Hit(entry, ("joined",), f"joined {m.joined} is in the future")
+        if m.founding_member and m.joined.year != founded:
+            yield Hit(
+                entry,
+                ("founding_member",),
+                f"a founding member joined in {founded}, not {m.joined.year}",
+            )
+        if m.status == "withdrawn" and m.withdrawn is None:
+            yield Hit(entry, ("status",), "a withdrawn member needs its 'withdrawn' date")
+        if m.status == "active" and m.withdrawn is not None:
+            yield Hit(entry, ("withdrawn",), "an active member has no withdrawal date")
+        if m.withdrawn and m.withdrawn < m.joined:
+            yield Hit(entry, ("withdrawn",), f"withdrawn {m.withdrawn} before joining")
+
+
+def _participants(record: models.Record) -> Iterator[tuple[str, int, models.Participant]]:
+    for field in ("partners", "guests", "participants", "sponsors"):
+        for i, participant in enumerate(getattr(record, field, ())):
+            yield field, i, participant
+
+
+@rule(
+    "SM610",
+    "non-member-approval",
+    Severity.ERROR,
+    clauses.NON_MEMBERS,
+    "add approval: {date, ref} of the working group's decision to admit this participant",
+)
+def non_member_approval(repo: Repository) -> Iterator[Hit]:
+    """A non-member participant, partner or sponsor needs an approval reference.
+
+    Only member institutions and governments of APEC member economies take part
+    without one; every sponsor needs one (APEC Sponsorship Guidelines).
+    """
+    members = repo.index(models.Member)
+    for entry in repo.entries:
+        for field, i, p in _participants(entry.record):
+            if p.approval:
+                continue
+            is_member = p.kind == "member" and p.member in members
+            is_apec_government = p.kind == "government" and p.economy in repo.economies
+            if field != "sponsors" and (is_member or is_apec_government):
+                continue
+            name = p.name.en or p.name.zh or ""
+            yield Hit(entry, (field, i), f"{field[:-1]} {name!r} ({p.kind}) needs an approval")
+
+
+@rule(
+    "SM611",
+    "publication-dated",
+    Severity.ERROR,
+    clauses.ANNUAL_CASES,
+    "set published: YYYY-MM-DD (today or earlier), or set status back to approved",
+)
+def publication_dated(repo: Repository) -> Iterator[Hit]:
+    """A published case or report has a publication date, not in the future.
+
+    A draft or submitted one has none yet.
+    """
+    for entry in repo.entries:
+        record = entry.record
+        if not isinstance(record, models.Case | models.Report):
+            continue
+        if record.status == "published" and record.published is None:
+            yield Hit(entry, ("status",), f"a published {record.kind} needs its published date")
+        elif record.published and record.published > repo.today:
+            yield Hit(entry, ("published",), f"published {record.published} is in the future")
+        elif record.published and record.status in ("draft", "submitted"):
+            yield Hit(
+                entry,
+                ("published",),
+                f"a {record.status} {record.kind} has no publication date yet",
+                "remove published, or set status: published",
+            )
+
+
+_TERM_DATES = {
+    models.Case: ("published",),
+    models.Meeting: ("date",),
+    models.Activity: ("date", "end_date"),
+    models.Proposal: ("submitted",),
+    models.Report: ("submitted", "published"),
+    models.Body: ("established",),
+    models.Presidium: ("start", "end"),
+}
+
+
+@rule(
+    "SM701",
+    "within-term",
+    Severity.ERROR,
+    clauses.SUNSET,
+    "use a date inside the term, or record the SCE's extension in data/reference/tor.yml",
+)
+def within_term(repo: Repository) -> Iterator[Hit]:
+    """The alliance's dated work falls inside its term (2025-01-01 to 2028-12-31).
+
+    The end moves only with an SCE extension recorded in tor.yml `extensions`.
+    Members' join dates are history and exempt.
+    """
+    start, end = repo.tor.term.start, repo.term_end
+    for entry in repo.entries:
+        record = entry.record
+        for name in _TERM_DATES.get(type(record), ()):
+            day = getattr(record, name)
+            if day is not None and not start <= day <= end:
+                yield Hit(
+                    entry,
+                    (name,),
+                    f"{name} {day} is outside the alliance's term ({start} to {end})",
+                )
+        year = getattr(record, "year", None)
+        if isinstance(year, int) and not start.year <= year <= end.year:
+            yield Hit(
+                entry, ("year",), f"year {year} is outside the term ({start.year}–{end.year})"
+            )
+
+
+@rule(
+    "SM702",
+    "sunset-approaching",
+    Severity.WARNING,
+    clauses.SUNSET,
+    "ask the SMEWG, then the SCE, to review the alliance; record an extension in tor.yml",
+    needs_reference=True,
+)
+def sunset_approaching(repo: Repository) -> Iterator[Hit]:
+    """The end of the term, and so the SMEWG and SCE review, is near.
+
+    Warns `sunset_warning_days` (tor.yml) before the end of the term; after the end,
+    the alliance has ended unless the SCE extended it (see SM701 for dated work).
+    """
+    tor = repo.reference["tor"]
+    end = repo.term_end
+    days = (end - repo.today).days
+    path = ("extensions",) if repo.tor.extensions else ("term", "end")
+    if days < 0:
+        yield Hit(tor, path, f"the alliance's term ended on {end} ({-days} days ago)")
+    elif days <= repo.tor.sunset_warning_days:
+        yield Hit(
+            tor,
+            path,
+            f"the alliance's term ends on {end}, in {days} days: the SMEWG and then the SCE "
+            "must review it before then",
+        )
+
+
+def _finished_years(repo: Repository) -> range:
+    """Years of the term that are over: their yearly obligations are due."""
+    return range(repo.tor.term.start.year, min(repo.today.year, repo.term_end.year + 1))
+
+
+def _yearly(repo: Repository, what: str, years_done: set[int]) -> Iterator[Hit]:
+    tor = repo.reference["tor"]
+    for year in _finished_years(repo):
+        if year not in years_done:
+            yield Hit(tor, ("term",), f"no {what} is recorded for {year}")
+
+
+@rule(
+    "SM501",
+    "annual-plenary",
+    Severity.WARNING,
+    clauses.ANNUAL_PLENARY,
+    "record the year's plenary in data/meetings/ (online meetings count)",
+)
+def annual_plenary(repo: Repository) -> Iterator[Hit]:
+    """Each finished year of the term has an annual plenary of all members.
+
+    Counts meetings of type `plenary` dated in the year.
+    """
+    done = {e.record.date.year for e in repo.of(models.Meeting) if e.record.type == "plenary"}
+    yield from _yearly(repo, "annual plenary", done)
+
+
+@rule(
+    "SM502",
+    "annual-case-collection",
+    Severity.WARNING,
+    clauses.ANNUAL_CASES,
+    "publish the year's excellent service cases in data/cases/<year>/",
+)
+def annual_case_collection(repo: Repository) -> Iterator[Hit]:
+    """Each finished year of the term has published excellent service cases."""
+    done = {e.record.year for e in repo.of(models.Case) if e.record.status == "published"}
+    yield from _yearly(repo, "published case collection", done)
+
+
+@rule(
+    "SM503",
+    "annual-recommendation-paper",
+    Severity.WARNING,
+    clauses.ANNUAL_PROPOSAL,
+    "record the year's recommendation paper in data/proposals/",
+)
+def annual_recommendation_paper(repo: Repository) -> Iterator[Hit]:
+    """Each finished year of the term has a recommendation paper submitted to the SMEWG."""
+    done = {e.record.year for e in repo.of(models.Proposal) if e.record.status != "draft"}
+    yield from _yearly(repo, "recommendation paper to the SMEWG", done)
+
+
+@rule(
+    "SM703",
+    "annual-report",
+    Severity.WARNING,
+    clauses.ANNUAL_REPORT,
+    "record the year's annual report in data/reports/",
+)
+def annual_report(repo: Repository) -> Iterator[Hit]:
+    """Each finished year of the term has an annual report submitted to the SMEWG."""
+    done = {e.record.year for e in repo.of(models.Report) if e.record.status != "draft"}
+    yield from _yearly(repo, "annual report to the SMEWG", done)

@@ -1,0 +1,457 @@
+"""The alliance's records: one pydantic model per kind, one per YAML section.
+
+Models reject, never repair: unknown keys are errors (`extra="forbid"`), types are
+strict (a quoted "2025" is not a year), nothing is coerced. Rules that span fields,
+records or the Terms of Reference live in `smesa.check.rules`, not here, so that one run of
+`smesa check` reports all of them with locations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80),
+    Field(description="Lower-case words joined by hyphens; the record's file name."),
+]
+EconomyCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2,3}$"),
+    Field(description="APEC economy code from data/reference/economies.yml, e.g. PRC, CT."),
+]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=500)]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)]
+Line = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+ApecRef = Annotated[
+    str,
+    StringConstraints(min_length=3, max_length=120),
+    Field(description="APEC document or decision reference, e.g. 2025/SMEWG60/011."),
+]
+Status = Literal["draft", "submitted", "approved", "published"]
+Mode = Literal["online", "offline", "hybrid"]
+
+
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model inside a field's annotation (`Text | None`, `list[Result]` -> the model)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+LANGUAGES = ("en", "zh")  # English first: the ToR's language of outputs
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Text(Strict):
+    """A text in English and Chinese. English is what the ToR requires of outputs."""
+
+    en: str | None = None
+    zh: str | None = None
+    zh_source: (
+        Annotated[
+            str,
+            StringConstraints(pattern=r"^[0-9a-f]{10}$"),
+            Field(
+                description="Fingerprint of the English the Chinese was translated from "
+                "(written by `smesa i18n --stamp`)."
+            ),
+        ]
+        | None
+    ) = None
+
+    @model_validator(mode="after")
+    def _check_has_a_language(self) -> Text:
+        if self.en is None and self.zh is None:
+            raise ValueError("a text needs 'en' or 'zh' (or both)")
+        return self
+
+    def read(self, lang: str) -> str:
+        """The text in `lang`, else in the other language (a text has one or both)."""
+        return (self.zh or self.en if lang == "zh" else self.en or self.zh) or ""
+
+
+class Approval(Strict):
+    """A decision of an APEC body: when, and the document that records it."""
+
+    date: dt.date
+    ref: ApecRef
+
+
+class Approvals(Strict):
+    """Prior approvals (ToR §6): the SMEWG for every branded output, the SCE for new bodies."""
+
+    smewg: Approval | None = None
+    sce: Approval | None = None
+
+
+class Person(Strict):
+    name: Text
+    title: Text | None = None
+    email: Email | None = None
+
+
+class Participant(Strict):
+    """Someone taking part in, partnering or sponsoring an activity or meeting.
+
+    Anyone who is neither a member institution nor from an APEC member economy needs an
+    approval reference (APEC Guidelines for Managing Cooperation with Non-Members).
+    """
+
+    name: Text
+    kind: Literal[
+        "member",
+        "government",
+        "international-organisation",
+        "private-sector",
+        "academia",
+        "non-member-economy",
+        "other",
+    ]
+    member: Id | None = None
+    economy: EconomyCode | None = None
+    approval: Approval | None = None
+
+
+class Record(Strict):
+    """Fields every record has."""
+
+    kind: ClassVar[str]
+    folder: ClassVar[str]
+
+    id: Id
+    sample: bool = Field(
+        default=False, description="True for illustrative data; the site labels it 'sample'."
+    )
+
+
+class Output(Record):
+    """A record the alliance publishes: it has a workflow status and may need approval."""
+
+    status: Status
+    approval: Approvals | None = None
+
+
+# --- reference data -----------------------------------------------------------------
+
+
+class Economy(Strict):
+    code: EconomyCode
+    iso: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    name: Text
+    variants: list[str] = []
+    joined_apec: int
+
+
+class Economies(Strict):
+    folder: ClassVar[str] = "reference"
+    economies: list[Economy] = Field(min_length=1)
+
+
+class Topic(Strict):
+    id: Id
+    name: Text
+
+
+class Topics(Strict):
+    folder: ClassVar[str] = "reference"
+    topics: list[Topic] = Field(min_length=1)
+
+
+class Extension(Strict):
+    """An SCE decision extending the alliance's term (ToR §7)."""
+
+    until: dt.date
+    approval: Approval
+
+
+class Term(Strict):
+    start: dt.date
+    end: dt.date
+
+
+class Tor(Strict):
+    """The ToR parameters the rules read; a revision or an extension is a data change."""
+
+    folder: ClassVar[str] = "reference"
+    title: Text
+    term: Term
+    founded: int
+    presidium_term_years: int = Field(ge=1)
+    sunset_warning_days: int = Field(ge=0)
+    obligation_warning_days: int = Field(ge=0)
+    approval_required: list[str] = Field(
+        description="Data folders whose published records need prior SMEWG approval."
+    )
+    extensions: list[Extension] = []
+    revisions: list[Approval] = []
+    secretariat: Text
+
+
+class Nomenclature(Strict):
+    """A wording APEC does not use, and what to write instead."""
+
+    pattern: str
+    language: Literal["en", "zh"]
+    use: str
+    why: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _check_pattern_compiles(cls, value: str) -> str:
+        try:
+            re.compile(scoped_pattern(value))
+        except (re.error, OverflowError, RecursionError) as error:  # a{99999999999}, ((((…
+            raise ValueError(f"pattern is not a valid regular expression: {error}") from None
+        return value
+
+
+_GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+
+
+def scoped_pattern(pattern: str) -> str:
+    """A pattern that can join an alternation: leading `(?i)` becomes `(?i:...)`."""
+    match = _GLOBAL_FLAGS.match(pattern)
+    if match:
+        return f"(?{match.group(1)}:{pattern[match.end() :]})"
+    return f"(?:{pattern})"
+
+
+class NomenclatureList(Strict):
+    folder: ClassVar[str] = "reference"
+    terms: list[Nomenclature]
+
+
+# --- records ------------------------------------------------------------------------
+
+
+class Member(Record):
+    """A member institution. Membership is voluntary and free (ToR §6): no fee fields."""
+
+    kind: ClassVar[str] = "member"
+    folder: ClassVar[str] = "members"
+
+    name: Text
+    short_name: Text | None = None
+    economy: EconomyCode
+    type: Literal[
+        "government-agency",
+        "sme-service-centre",
+        "industry-association",
+        "chamber-of-commerce",
+        "financial-institution",
+        "research-institute",
+        "incubator",
+        "other",
+    ]
+    joined: dt.date
+    founding_member: bool = False
+    website: Url | None = None
+    status: Literal["active", "withdrawn"] = "active"
+    withdrawn: dt.date | None = None
+    head: Person
+    description: Text | None = None
+
+
+class Result(Strict):
+    """A measured outcome of a service, with its number."""
+
+    metric: Text
+    value: float | int
+    unit: Text | None = None
+    baseline: float | int | None = None
+    period: str | None = None
+
+
+class Beneficiaries(Strict):
+    count: int = Field(ge=0)
+    description: Text | None = None
+
+
+class Case(Output):
+    """An excellent service case (ToR §5: published every year)."""
+
+    kind: ClassVar[str] = "case"
+    folder: ClassVar[str] = "cases"
+    # Key order of a formatted file (smesa fmt): the public contract's order.
+    key_order: ClassVar[tuple[str, ...]] = (
+        "id",
+        "sample",
+        "year",
+        "member",
+        "topics",
+        "status",
+        "published",
+        "approval",
+    )
+
+    year: int
+    member: Id
+    topics: list[Id] = Field(min_length=1)
+    published: dt.date | None = None
+    title: Text
+    summary: Text
+    challenge: Text | None = Field(default=None, description="The SME problem the service met.")
+    body: Text
+    results: list[Result] = []
+    beneficiaries: Beneficiaries | None = None
+    partners: list[Participant] = []
+    contact: Person | None = None
+
+
+class Decision(Strict):
+    kind: Literal[
+        "election", "advisor-appointment", "rule-revision", "proposal-endorsement", "other"
+    ]
+    text: Text
+    presidium: Id | None = Field(default=None, description="Presidium term this decision concerns.")
+
+
+class Meeting(Output):
+    """An annual plenary, a Presidium meeting or an SMEWG session the alliance attended."""
+
+    kind: ClassVar[str] = "meeting"
+    folder: ClassVar[str] = "meetings"
+
+    type: Literal["plenary", "presidium", "smewg"]
+    title: Text
+    date: dt.date
+    end_date: dt.date | None = None
+    mode: Mode
+    place: Text | None = None
+    smewg_session: str | None = Field(default=None, description="e.g. SMEWG60")
+    attendees: list[Id] = []
+    guests: list[Participant] = []
+    minutes: Text | None = None
+    decisions: list[Decision] = []
+
+
+class ProposalIssue(Strict):
+    title: Text
+    text: Text
+    economies: list[EconomyCode] = []
+    topics: list[Id] = []
+
+
+class Proposal(Output):
+    """The yearly recommendation paper to the SMEWG (ToR §4.2)."""
+
+    kind: ClassVar[str] = "proposal"
+    folder: ClassVar[str] = "proposals"
+
+    year: int
+    title: Text
+    summary: Text
+    target_meeting: str = Field(description="SMEWG session it goes to, e.g. SMEWG61.")
+    meeting: Id | None = Field(default=None, description="Presidium meeting that discussed it.")
+    submitted: dt.date | None = None
+    issues: list[ProposalIssue] = Field(min_length=1)
+
+
+class Advisor(Strict):
+    name: Text
+    affiliation: Text | None = None
+    appointed_at: Id = Field(description="Meeting whose decision appointed the advisor.")
+    since: dt.date
+
+
+class Presidium(Record):
+    """A Presidium term (ToR §6): heads of member organisations, three years."""
+
+    kind: ClassVar[str] = "presidium"
+    folder: ClassVar[str] = "presidium"
+
+    start: dt.date
+    end: dt.date
+    chair: Id
+    vice_chairs: list[Id] = []
+    members: list[Id] = Field(min_length=1)
+    elected_at: Id
+    advisors: list[Advisor] = []
+
+
+class Activity(Output):
+    """An exchange, training, exhibition or visit among members (ToR §4.3, §4.4)."""
+
+    kind: ClassVar[str] = "activity"
+    folder: ClassVar[str] = "activities"
+
+    type: Literal["exchange", "training", "exhibition", "visit", "forum", "other"]
+    title: Text
+    summary: Text
+    date: dt.date
+    end_date: dt.date | None = None
+    mode: Mode
+    place: Text | None = None
+    organisers: list[Id] = Field(min_length=1)
+    participants: list[Participant] = []
+    partners: list[Participant] = []
+    sponsors: list[Participant] = []
+
+
+class Report(Output):
+    """The annual report to the SMEWG at its second plenary (ToR §7)."""
+
+    kind: ClassVar[str] = "report"
+    folder: ClassVar[str] = "reports"
+
+    year: int
+    title: Text
+    summary: Text
+    body: Text
+    target_meeting: str
+    submitted: dt.date | None = None
+    published: dt.date | None = None
+    publication_number: (
+        Annotated[str, StringConstraints(pattern=r"^APEC#2\d{2}-[A-Z]{2,4}-\d{2}\.\d+$")] | None
+    ) = None
+
+
+class Body(Output):
+    """A research centre, website, platform or affiliate (ToR §6: needs SMEWG and SCE)."""
+
+    kind: ClassVar[str] = "body"
+    folder: ClassVar[str] = "bodies"
+
+    type: Literal["research-centre", "website", "platform", "affiliate", "other"]
+    name: Text
+    description: Text
+    established: dt.date | None = None
+    url: Url | None = None
+
+
+RECORD_MODELS: tuple[type[Record], ...] = (
+    Member,
+    Case,
+    Meeting,
+    Proposal,
+    Presidium,
+    Activity,
+    Report,
+    Body,
+)
+BY_FOLDER: dict[str, type[Record]] = {model.folder: model for model in RECORD_MODELS}
+REFERENCE_MODELS: dict[str, type[Strict]] = {
+    "economies": Economies,
+    "topics": Topics,
+    "tor": Tor,
+    "nomenclature": NomenclatureList,
+}

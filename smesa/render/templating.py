@@ -1,0 +1,70 @@
+"""Jinja environments for Markdown output.
+
+Shared by the site generator (smesa.site.generate) and any other module that renders
+templates from smesa/templates/ into Markdown.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+SITE_LABELS = "labels.yml"  # the site's words
+REPORT_LABELS = "reporting.yml"  # the annual report's and the dashboard's words
+
+
+def labels(name: str) -> dict[str, Any]:
+    """The strings of the label file `name` of smesa/templates/, per language.
+
+    Read again when the file changes, so a `mkdocs serve` rebuild shows an edit.
+    """
+    path = TEMPLATES_DIR / name
+    stat = path.stat()
+    return _read_labels(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_labels(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    import yaml
+
+    return yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)  # libyaml: faster
+
+
+# Markdown punctuation that could start markup (links, emphasis, code, headings, tables,
+# attr_list's `{: ...}`); HTML characters are escaped by `escape`.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|])")
+
+
+def inline(value: object) -> Markup:
+    """Plain text as one line of Markdown that renders literally (no markup, no HTML)."""
+    text = " ".join(str(value).split())
+    return Markup(escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text)))
+
+
+def _literal(value: object) -> object:
+    return value if isinstance(value, Markup) or value is None else inline(value)
+
+
+def markdown_environment(*, literal: bool = False) -> jinja2.Environment:
+    """A new environment over smesa/templates/ for Markdown output.
+
+    Autoescaping is on: a value put into the Markdown cannot become HTML unless a
+    template or helper marks it safe. With `literal`, every printed value that is not
+    marked safe is also escaped for Markdown (`inline`): it reads as the text it is.
+    Undefined names are errors, not empty text.
+    """
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("smesa", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_literal if literal else None,
+    )

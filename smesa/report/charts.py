@@ -1,0 +1,500 @@
+"""Statistics charts, rendered at build time to SVG in English and Chinese (issues 3 and 5).
+
+Readers get a static SVG, not a plotting script from a CDN. Three choices make that work:
+
+- Text is converted to paths (``svg.fonttype: path``), so no reader needs a font and
+  Chinese labels render on every device; only the glyphs used are embedded, once each.
+- The Chinese charts use Noto Sans CJK SC, looked up by family name; the build fails
+  with a clear message when it is missing instead of drawing empty boxes. English charts
+  use DejaVu Sans, which ships with matplotlib, so they build on any machine.
+- Output is deterministic (fixed size, fixed ``svg.hashsalt``, no date), so an unchanged
+  repository builds the same files and the published site does not churn.
+
+Every chart counts from one function (``chart_data``) that the page also uses for the
+accessible table of the same numbers. Only published cases count. matplotlib is
+imported inside functions so that ``smesa check`` starts without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from smesa.data import models
+from smesa.data.models import LANGUAGES
+from smesa.data.repository import Repository
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+CJK_FAMILY = "Noto Sans CJK SC"
+LATIN_FAMILY = "DejaVu Sans"
+INK = "#1f1f1f"
+BAR = "#1f5f9f"  # contrast 6.6:1 on white, above the 3:1 WCAG asks of graphics
+TRACK = "#dde3ea"
+GRID = "#c8c8c8"
+SALT = "smesa-charts"  # fixed svg.hashsalt: the same ids on every build
+
+Rows = list[tuple[str, int]]
+
+
+class ChartFontMissing(RuntimeError):
+    """The CJK font the Chinese charts need is not installed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """One chart: what it counts, how it reads in each language, how it is drawn."""
+
+    name: str
+    render: Callable[[Repository, str], bytes]
+    title: dict[str, str]
+    alt: dict[str, str]
+    columns: dict[str, tuple[str, str]]  # headers of the accessible table, per language
+    figsize: tuple[float, float]
+
+
+# -- counting ------------------------------------------------------------------------
+
+
+def published_cases(repo: Repository) -> list[models.Case]:
+    """Cases a reader can see: drafts, submitted and approved cases never count."""
+    return [e.record for e in repo.of(models.Case) if e.record.status == "published"]
+
+
+def member_active_on(member: models.Member, day: dt.date, today: dt.date) -> bool:
+    """Joined by `day` and not withdrawn by then (a withdrawal without a date counts
+    from today: the rules report the missing date)."""
+    left = member.withdrawn or (today if member.status == "withdrawn" else None)
+    return member.joined <= day and (left is None or left > day)
+
+
+def _membership_growth_rows(repo: Repository) -> Rows:
+    """Members active at the end of each year, from the founding (or the first join,
+    if earlier) to the current year, whose count is as of today."""
+    members = [e.record for e in repo.of(models.Member)]
+    first = min([repo.tor.founded, *(m.joined.year for m in members)])
+    rows: Rows = []
+    for year in range(first, repo.today.year + 1):
+        day = min(dt.date(year, 12, 31), repo.today)
+        rows.append((str(year), sum(member_active_on(m, day, repo.today) for m in members)))
+    return rows
+
+
+def _case_economies(repo: Repository) -> list[str]:
+    """The economy of each published case: that of its member (unknown members skipped;
+    the rules report them)."""
+    members = repo.index(models.Member)
+    return [
+        members[case.member].record.economy
+        for case in published_cases(repo)
+        if case.member in members
+    ]
+
+
+def _cases_by_economy_rows(repo: Repository) -> Rows:
+    """Published cases per economy, most first; economies without cases are left out
+    (the coverage chart shows how many there are)."""
+    counts = Counter(_case_economies(repo))
+    return sorted(counts.items(), key=lambda row: (-row[1], row[0]))
+
+
+def _cases_by_topic_rows(repo: Repository) -> Rows:
+    """Published cases per topic, most first. Every topic of the taxonomy is listed, a
+    zero included: a topic nobody covers is worth seeing. A case counts once per topic."""
+    counts = Counter(dict.fromkeys(repo.topics, 0))
+    for case in published_cases(repo):
+        counts.update(set(case.topics))
+    order = {topic: i for i, topic in enumerate(repo.topics)}
+    return sorted(counts.items(), key=lambda row: (-row[1], order.get(row[0], len(order)), row[0]))
+
+
+def _cases_per_year_rows(repo: Repository) -> Rows:
+    """Published cases per case year, from the first case year to the current year; a
+    year without cases shows as zero (ToR §5: cases are published every year)."""
+    counts = Counter(case.year for case in published_cases(repo))
+    first = min(counts, default=repo.today.year)
+    last = max([repo.today.year, *counts])
+    return [(str(year), counts[year]) for year in range(first, last + 1)]
+
+
+def _economy_coverage_rows(repo: Repository) -> Rows:
+    """How many APEC economies have an active member today, and how many a published case."""
+    with_members = {
+        e.record.economy
+        for e in repo.of(models.Member)
+        if member_active_on(e.record, repo.today, repo.today)
+    }
+    with_cases = set(_case_economies(repo))
+    known = set(repo.economies)
+    return [("members", len(with_members & known)), ("cases", len(with_cases & known))]
+
+
+_ROWS: dict[str, Callable[[Repository], Rows]] = {
+    "membership-growth": _membership_growth_rows,
+    "cases-by-economy": _cases_by_economy_rows,
+    "cases-by-topic": _cases_by_topic_rows,
+    "cases-per-year": _cases_per_year_rows,
+    "economy-coverage": _economy_coverage_rows,
+}
+
+_COVERAGE_LABELS = {
+    "members": {"en": "With members", "zh": "有成员机构"},
+    "cases": {"en": "With published cases", "zh": "有已发布案例"},
+}
+
+
+def chart_data(repo: Repository, name: str) -> Rows:
+    """The numbers behind chart `name`: (label key, value) rows in drawing order.
+
+    Label keys are language-neutral: a year ("2025"), an economy code ("PRC"), a topic
+    id, or "members"/"cases" for the coverage chart; `label` turns them into text.
+    """
+    return _ROWS[name](repo)
+
+
+def label(repo: Repository, name: str, key: str, lang: str) -> str:
+    """The text shown for label `key` of chart `name` in `lang`."""
+    if name == "cases-by-economy":
+        economy = repo.economies.get(key)
+        return _pick(economy.name, lang) if economy else key
+    if name == "cases-by-topic":
+        topic = repo.topics.get(key)
+        return _pick(topic.name, lang) if topic else key
+    if name == "economy-coverage":
+        return _COVERAGE_LABELS[key][lang]
+    return key
+
+
+def chart_table(repo: Repository, name: str, lang: str) -> Rows:
+    """`chart_data` with display labels: the rows of the page's accessible table."""
+    return [(label(repo, name, key, lang), value) for key, value in chart_data(repo, name)]
+
+
+def _pick(text: models.Text, lang: str) -> str:
+    return getattr(text, lang) or text.en or text.zh or ""
+
+
+# -- drawing -------------------------------------------------------------------------
+
+
+def _rc(lang: str) -> dict[str, Any]:
+    family = CJK_FAMILY if lang == "zh" else LATIN_FAMILY
+    return {
+        "svg.fonttype": "path",
+        "svg.hashsalt": SALT,
+        "path.simplify": True,
+        "font.family": [family],
+        "font.size": 10,
+        "text.color": INK,
+        "axes.labelcolor": INK,
+        "axes.edgecolor": INK,
+        "axes.linewidth": 0.8,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "axes.unicode_minus": False,
+        # Labels are names from the data: "$x^2$" is drawn as written, not as mathtext
+        # (which would typeset it, or stop the build on "$\\frac$").
+        "text.parse_math": False,
+    }
+
+
+def require_cjk_font() -> None:
+    """Fail with a clear message when the Chinese charts cannot get their font."""
+    from matplotlib import font_manager
+
+    if not any(font.name == CJK_FAMILY for font in font_manager.fontManager.ttflist):
+        raise ChartFontMissing(
+            f"the Chinese charts need the font {CJK_FAMILY!r}, which matplotlib cannot find: "
+            "install Debian's fonts-noto-cjk (scripts/install-system-deps.sh), then delete "
+            "matplotlib's font cache (~/.cache/matplotlib/fontlist-*.json) so it is found"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """Everything one chart in one language shows, as plain data."""
+
+    name: str
+    lang: str
+    labels: tuple[str, ...]
+    values: tuple[int, ...]
+    total: int  # APEC economies: the track of the coverage chart
+
+
+def drawing(repo: Repository, name: str, lang: str) -> Drawing:
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}: {lang!r}")
+    rows = chart_data(repo, name)
+    return Drawing(
+        name=name,
+        lang=lang,
+        labels=tuple(label(repo, name, key, lang) for key, _ in rows),
+        values=tuple(value for _, value in rows),
+        total=len(repo.economies),
+    )
+
+
+def draw(drawing: Drawing) -> bytes:
+    """The SVG of `drawing`."""
+    name, lang = drawing.name, drawing.lang
+    if lang == "zh":
+        require_cjk_font()
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    chart = CHARTS[name]
+    with matplotlib.rc_context(_rc(lang)):
+        fig = Figure(figsize=chart.figsize, layout="constrained")
+        ax = fig.add_subplot()
+        _DRAW[name](
+            ax,
+            list(drawing.labels),
+            list(drawing.values),
+            chart=chart,
+            lang=lang,
+            total=drawing.total,
+        )
+        buffer = io.BytesIO()
+        fig.savefig(
+            buffer,
+            format="svg",
+            metadata={
+                "Title": chart.title[lang],
+                "Description": chart.alt[lang],
+                "Language": "zh-Hans" if lang == "zh" else "en",
+                "Date": None,
+            },
+        )
+    return compact_svg(buffer.getvalue())
+
+
+def _render(repo: Repository, name: str, lang: str) -> bytes:
+    return draw(drawing(repo, name, lang))
+
+
+_PATH_DATA = re.compile(rb'(?<= d=")[^"]*')
+_PATH_COMMAND = re.compile(rb" ?([MLQCZz]) ?")
+_BETWEEN_TAGS = re.compile(rb">\s+<")
+_GLYPH = re.compile(rb'(?<= d=")([-\d MLQCZz]*)(" transform="scale\()0\.015625(?=\)")')
+_NUMBER = re.compile(rb"-?\d+")
+
+
+def compact_svg(svg: bytes) -> bytes:
+    """Shrink matplotlib's SVG by about a third without a visible change.
+
+    matplotlib writes one path command per line, indents every element, and stores glyph
+    outlines in 1/64 of a unit of a 100-unit em (FreeType's 26.6 fixed point). Readers
+    need none of it: path data loses its line breaks, elements their indentation, and
+    glyph outlines are rounded to 1/4 unit (1/400 em: 0.025 pt at 10 pt). The Chinese
+    glyphs are most of a Chinese chart's bytes.
+    """
+
+    def path_data(match: re.Match[bytes]) -> bytes:
+        return _PATH_COMMAND.sub(rb"\1", b" ".join(match.group(0).split()))
+
+    def glyph(match: re.Match[bytes]) -> bytes:
+        quarters = _NUMBER.sub(lambda n: b"%d" % ((int(n.group(0)) + 8) // 16), match.group(1))
+        return quarters + match.group(2) + b"0.25"
+
+    svg = _PATH_DATA.sub(path_data, svg)
+    svg = _BETWEEN_TAGS.sub(b"><", svg)
+    return _GLYPH.sub(glyph, svg)
+
+
+def _integer_axis(axis: Any) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+
+
+def _value_grid(ax: Axes, which: str) -> None:
+    ax.grid(axis=which, color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _draw_columns(
+    ax: Axes, labels: list[str], values: list[int], *, chart: Chart, lang: str, total: int
+) -> None:
+    """Vertical bars over the years; counts above the bars when there are few."""
+    years = [int(year) for year in labels]
+    bars = ax.bar(years, values, color=BAR, width=0.7)
+    if len(years) <= 12:
+        ax.bar_label(bars, padding=2, fontsize=9)
+        ax.set_xticks(years)
+        # keep a bar about as wide as a year among eight, however few years there are
+        spare = max(0, 8 - len(years)) / 2
+        ax.set_xlim(years[0] - 0.6 - spare, years[-1] + 0.6 + spare)
+    else:
+        _integer_axis(ax.xaxis)
+    _integer_axis(ax.yaxis)
+    ax.set_ylim(0, max([*values, 1]) * 1.12)
+    ax.set_xlabel(chart.columns[lang][0])
+    ax.set_ylabel(chart.columns[lang][1])
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    _value_grid(ax, "y")
+
+
+def _draw_rows(
+    ax: Axes, labels: list[str], values: list[int], *, chart: Chart, lang: str, total: int
+) -> None:
+    """Horizontal bars, largest at the top, each with its count."""
+    positions = range(len(values))
+    bars = ax.barh(positions, values, color=BAR, height=0.65)
+    ax.bar_label(bars, padding=3, fontsize=9)
+    ax.set_yticks(positions, labels)
+    ax.invert_yaxis()
+    _integer_axis(ax.xaxis)
+    ax.set_xlim(0, max([*values, 1]) * 1.12)
+    ax.set_xlabel(chart.columns[lang][1])
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    _value_grid(ax, "x")
+
+
+def _draw_coverage(
+    ax: Axes, labels: list[str], values: list[int], *, chart: Chart, lang: str, total: int
+) -> None:
+    """Two bars against a track of all `total` economies: "13 / 21"."""
+    positions = range(len(values))
+    ax.barh(positions, [total] * len(values), color=TRACK, height=0.55)
+    ax.barh(positions, values, color=BAR, height=0.55)
+    for y, value in zip(positions, values, strict=True):
+        ax.text(total, y, f" {value} / {total}", va="center", ha="left", fontsize=10)
+    ax.set_yticks(positions, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, total * 1.2)
+    ax.set_xticks(sorted({0, total // 2, total}))
+    ax.set_xlabel(chart.columns[lang][1])
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+
+
+_DRAW = {
+    "membership-growth": _draw_columns,
+    "cases-per-year": _draw_columns,
+    "cases-by-economy": _draw_rows,
+    "cases-by-topic": _draw_rows,
+    "economy-coverage": _draw_coverage,
+}
+
+
+# -- the charts ----------------------------------------------------------------------
+
+
+def membership_growth(repo: Repository, lang: str) -> bytes:
+    """SVG: member institutions active at the end of each year since the founding."""
+    return _render(repo, "membership-growth", lang)
+
+
+def cases_by_economy(repo: Repository, lang: str) -> bytes:
+    """SVG: published cases per APEC economy, most first."""
+    return _render(repo, "cases-by-economy", lang)
+
+
+def cases_by_topic(repo: Repository, lang: str) -> bytes:
+    """SVG: published cases per topic, most first."""
+    return _render(repo, "cases-by-topic", lang)
+
+
+def cases_per_year(repo: Repository, lang: str) -> bytes:
+    """SVG: published cases per year."""
+    return _render(repo, "cases-per-year", lang)
+
+
+def economy_coverage(repo: Repository, lang: str) -> bytes:
+    """SVG: how many of the APEC economies have members, and published cases."""
+    return _render(repo, "economy-coverage", lang)
+
+
+CHARTS: dict[str, Chart] = {
+    chart.name: chart
+    for chart in (
+        Chart(
+            name="membership-growth",
+            render=membership_growth,
+            title={"en": "Membership growth", "zh": "成员增长"},
+            alt={
+                "en": "Bar chart of the number of member institutions at the end of each "
+                "year since the alliance was founded; this year's bar counts "
+                "members as of the build date.",
+                "zh": "柱状图：联盟成立以来每年年末的成员机构数量；本年度数据截至网站生成之日。",
+            },
+            columns={"en": ("Year", "Member institutions"), "zh": ("年份", "成员机构数")},
+            figsize=(7.2, 3.6),
+        ),
+        Chart(
+            name="cases-by-economy",
+            render=cases_by_economy,
+            title={"en": "Published cases by economy", "zh": "各经济体已发布案例"},
+            alt={
+                "en": "Horizontal bar chart of the number of published service cases from "
+                "member institutions of each APEC economy, most first.",
+                "zh": "条形图：各亚太经合组织成员经济体成员机构已发布的服务案例数量，"
+                "按数量从多到少排列。",
+            },
+            columns={"en": ("Economy", "Published cases"), "zh": ("经济体", "已发布案例数")},
+            figsize=(7.2, 5.0),
+        ),
+        Chart(
+            name="cases-by-topic",
+            render=cases_by_topic,
+            title={"en": "Published cases by topic", "zh": "各主题已发布案例"},
+            alt={
+                "en": "Horizontal bar chart of the number of published service cases on "
+                "each topic, most first; a case with several topics counts under each.",
+                "zh": "条形图：各主题已发布的服务案例数量，按数量从多到少排列；"
+                "涉及多个主题的案例在每个主题下各计一次。",
+            },
+            columns={"en": ("Topic", "Published cases"), "zh": ("主题", "已发布案例数")},
+            figsize=(7.2, 4.4),
+        ),
+        Chart(
+            name="cases-per-year",
+            render=cases_per_year,
+            title={"en": "Published cases per year", "zh": "每年已发布案例"},
+            alt={
+                "en": "Bar chart of the number of service cases published each year.",
+                "zh": "柱状图：每年发布的服务案例数量。",
+            },
+            columns={"en": ("Year", "Published cases"), "zh": ("年份", "已发布案例数")},
+            figsize=(7.2, 3.6),
+        ),
+        Chart(
+            name="economy-coverage",
+            render=economy_coverage,
+            title={"en": "Economy coverage", "zh": "经济体覆盖情况"},
+            alt={
+                "en": "Bar chart of how many of the 21 APEC member economies have an "
+                "active member institution and how many have a published case.",
+                "zh": "条形图：21个亚太经合组织成员经济体中，"
+                "有在册成员机构的经济体数量和有已发布案例的经济体数量。",
+            },
+            columns={"en": ("Economies", "APEC economies"), "zh": ("经济体", "成员经济体数")},
+            figsize=(7.2, 2.2),
+        ),
+    )
+}
+
+
+def chart_file(name: str, lang: str) -> str:
+    return f"{name}.{lang}.svg"
+
+
+def chart_files(repo: Repository) -> dict[str, bytes]:
+    """Every chart in every language, as `<name>.<lang>.svg` -> SVG bytes, in registry
+    order. The site build draws them on another core while MkDocs builds the pages and
+    writes them with the feeds and downloads (smesa.site.build)."""
+    return {
+        chart_file(name, lang): draw(drawing(repo, name, lang))
+        for name in CHARTS
+        for lang in LANGUAGES
+    }

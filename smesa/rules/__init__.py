@@ -1,1 +1,0 @@
-"""The rules of `smesa check`; see `registry` for how a rule is written."""

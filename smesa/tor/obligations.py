@@ -1,0 +1,392 @@
+"""What the Terms of Reference oblige the alliance to do, and when: the governance dashboard.
+
+One source for the annual report's compliance section (`smesa.report.annual`), the
+`smesa status` dashboard and the ahead-of-time rules (`smesa.check.rules.obligations`):
+
+- every year of the term: the annual plenary (§4.5, §5.3) and the case collection (§5.2)
+  by 31 December; the recommendation paper (§4.2) and the annual report (§7) at the
+  SMEWG's second plenary of the year, the second SMEWG meeting recorded in the year
+  (31 December, "date not yet recorded", until it is);
+- the next Presidium election (§6): when the term of the Presidium in office ends;
+- the SMEWG and then SCE review (§7): before the end of the alliance's term.
+
+An obligation is met by a record: a plenary held, a published case, a paper or report
+that is past draft, a later Presidium term. Nothing here is a ToR figure of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from smesa.data import models
+from smesa.data.repository import Repository
+from smesa.data.texts import format_date
+from smesa.tor import clauses
+from smesa.tor.clauses import Clause
+from smesa.tor.publication import counts_for_obligations
+
+State = Literal["met", "due", "overdue"]
+YEARLY = ("annual-plenary", "case-collection", "recommendation-paper", "annual-report")
+
+TITLES: dict[str, dict[str, str]] = {
+    "annual-plenary": {"en": "Annual plenary of all members", "zh": "年度全体成员会议"},
+    "case-collection": {"en": "Excellent service cases published", "zh": "发布优秀服务案例"},
+    "recommendation-paper": {
+        "en": "Recommendation paper to the SMEWG",
+        "zh": "向中小企业工作组提交建议书",
+    },
+    "annual-report": {"en": "Annual report to the SMEWG", "zh": "向中小企业工作组提交年度报告"},
+    "presidium-election": {"en": "Election of the next Presidium", "zh": "选举新一届主席团"},
+    "smewg-review": {
+        "en": "SMEWG review of the alliance before its term ends",
+        "zh": "任期届满前由中小企业工作组审查",
+    },
+    "sce-review": {
+        "en": "SCE review of the alliance, after the SMEWG's",
+        "zh": "随后由经济技术合作高官指导委员会审查",
+    },
+}
+CLAUSES: dict[str, Clause] = {
+    "annual-plenary": clauses.ANNUAL_PLENARY,
+    "case-collection": clauses.ANNUAL_CASES,
+    "recommendation-paper": clauses.ANNUAL_PROPOSAL,
+    "annual-report": clauses.ANNUAL_REPORT,
+    "presidium-election": clauses.PRESIDIUM,
+    "smewg-review": clauses.SUNSET,
+    "sce-review": clauses.SUNSET,
+}
+MISSING: dict[str, str] = {
+    "annual-plenary": "no annual plenary recorded",
+    "case-collection": "no excellent service case published",
+    "recommendation-paper": "no recommendation paper submitted to the SMEWG",
+    "annual-report": "no annual report submitted to the SMEWG",
+    "presidium-election": "no later Presidium term recorded",
+    "smewg-review": "no SCE extension recorded",
+    "sce-review": "no SCE extension recorded",
+}
+MISSING_ZH: dict[str, str] = {
+    "annual-plenary": "尚无年度全体成员会议记录",
+    "case-collection": "尚未发布优秀服务案例",
+    "recommendation-paper": "尚未向中小企业工作组提交建议书",
+    "annual-report": "尚未向中小企业工作组提交年度报告",
+    "presidium-election": "尚无下一届主席团任期记录",
+    "smewg-review": "尚无经济技术合作高官指导委员会的延期记录",
+    "sce-review": "尚无经济技术合作高官指导委员会的延期记录",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """One thing the ToR asks for, its deadline, and the record that meets it (if any)."""
+
+    key: str  # e.g. "annual-report"
+    year: int | None  # the year of a yearly obligation
+    due: dt.date
+    due_recorded: bool  # False: the deadline is a fallback (31 December), not a record
+    met_by: str | None  # id of the record that meets it
+    met_on: dt.date | None
+    state: State
+    note: str = ""
+    count: int = 0  # records that meet it (cases published)
+
+    @property
+    def clause(self) -> Clause:
+        return CLAUSES[self.key]
+
+    def title(self, lang: str = "en") -> str:
+        base = TITLES[self.key][lang]
+        if self.year is None:
+            return base
+        return f"{base}, {self.year}" if lang == "en" else f"{self.year}年{base}"
+
+    @property
+    def statement(self) -> str:
+        """One plain sentence: "Met: …", "Not met: …" or "Due: …"."""
+        if self.state == "met":
+            when = f" on {self.met_on}" if self.met_on else ""
+            if self.count > 1:
+                return f"Met: {self.count} records, the first {self.met_by}{when}"
+            return f"Met: {self.met_by}{when}"
+        deadline = f"{self.due}" + ("" if self.due_recorded else " (date not yet recorded)")
+        if self.state == "overdue":
+            return f"Not met: {MISSING[self.key]} (due {deadline})"
+        return f"Due by {deadline}: {MISSING[self.key]} yet"
+
+    def statement_in(self, lang: str) -> str:
+        """`statement` in English, or the same sentence in Chinese."""
+        if lang == "en":
+            return self.statement
+        if self.state == "met":
+            when = f"（{format_date(self.met_on, 'zh')}）" if self.met_on else ""
+            if self.count > 1:
+                return f"已完成：共{self.count}项记录，最早为 {self.met_by}{when}"
+            return f"已完成：{self.met_by}{when}"
+        deadline = format_date(self.due, "zh") + ("" if self.due_recorded else "，具体日期尚未记录")
+        if self.state == "overdue":
+            return f"未完成：{MISSING_ZH[self.key]}（截止日期：{deadline}）"
+        return f"截止日期：{deadline}；{MISSING_ZH[self.key]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Awaiting:
+    """A record that was submitted or shown without the approval it needs (ToR §6)."""
+
+    kind: str
+    id: str
+    path: str
+    status: str
+    forum: Literal["SMEWG", "SCE"]
+    title: str
+
+
+@dataclass(slots=True)
+class Dashboard:
+    today: dt.date
+    term_start: dt.date
+    term_end: dt.date
+    obligations: list[Obligation] = field(default_factory=list)
+    awaiting: list[Awaiting] = field(default_factory=list)
+
+    @property
+    def due(self) -> list[Obligation]:
+        return [o for o in self.obligations if o.state == "due"]
+
+    @property
+    def overdue(self) -> list[Obligation]:
+        return [o for o in self.obligations if o.state == "overdue"]
+
+    @property
+    def met(self) -> list[Obligation]:
+        return [o for o in self.obligations if o.state == "met"]
+
+    def to_json(self) -> dict[str, object]:
+        def item(o: Obligation) -> dict[str, object]:
+            return {
+                "obligation": o.key,
+                "year": o.year,
+                "title": o.title("en"),
+                "clause": o.clause.section,
+                "due": o.due.isoformat(),
+                "due_recorded": o.due_recorded,
+                "state": o.state,
+                "met_by": o.met_by,
+                "met_on": o.met_on.isoformat() if o.met_on else None,
+                "statement": o.statement,
+            }
+
+        return {
+            "today": self.today.isoformat(),
+            "term": {"start": self.term_start.isoformat(), "end": self.term_end.isoformat()},
+            "overdue": [item(o) for o in self.overdue],
+            "due": [item(o) for o in self.due],
+            "met": [item(o) for o in self.met],
+            "awaiting_approval": [
+                {
+                    "kind": a.kind,
+                    "id": a.id,
+                    "path": a.path,
+                    "status": a.status,
+                    "forum": a.forum,
+                    "title": a.title,
+                }
+                for a in self.awaiting
+            ],
+        }
+
+
+# -- deadlines -----------------------------------------------------------------------
+
+
+def smewg_second_plenary(repo: Repository, year: int) -> models.Meeting | None:
+    """The SMEWG's second plenary of `year`: the second SMEWG meeting recorded in it."""
+    sessions = sorted(
+        (e.record for e in repo.of(models.Meeting) if e.record.type == "smewg"),
+        key=lambda m: m.date,
+    )
+    in_year = [m for m in sessions if m.date.year == year]
+    return in_year[1] if len(in_year) >= 2 else None
+
+
+def _at_smewg(repo: Repository, year: int) -> tuple[dt.date, bool]:
+    meeting = smewg_second_plenary(repo, year)
+    # due by the session's last day: papers are handed in during it
+    return (meeting.end_date or meeting.date, True) if meeting else (dt.date(year, 12, 31), False)
+
+
+def _state(met: bool, due: dt.date, today: dt.date) -> State:
+    return "met" if met else ("overdue" if due < today else "due")
+
+
+def _first(
+    records: list[tuple[str, dt.date | None]], today: dt.date
+) -> tuple[str | None, dt.date | None, int]:
+    """The earliest record (id, date) that happened by `today` (undated ones count), and
+    how many did."""
+    done = sorted(
+        ((day or dt.date.min), rid) for rid, day in records if day is None or day <= today
+    )
+    if not done:
+        return None, None, 0
+    day, rid = done[0]
+    return rid, (None if day == dt.date.min else day), len(done)
+
+
+def yearly_obligations(repo: Repository, year: int, today: dt.date) -> list[Obligation]:
+    """The four yearly obligations of `year`, as they stand on `today`."""
+    year_end = dt.date(year, 12, 31)
+    at_smewg, recorded = _at_smewg(repo, year)
+
+    def counted(model: type[models.Output]) -> list[Any]:
+        return [e.record for e in repo.of(model) if counts_for_obligations(e.record, today)]
+
+    evidence: dict[str, list[tuple[str, dt.date | None]]] = {
+        "annual-plenary": [
+            (m.id, m.date)
+            for m in counted(models.Meeting)
+            if m.type == "plenary" and m.date.year == year
+        ],
+        "case-collection": [
+            (c.id, c.published)
+            for c in counted(models.Case)
+            if c.year == year and c.status == "published"
+        ],
+        "recommendation-paper": [
+            (p.id, p.submitted) for p in counted(models.Proposal) if p.year == year
+        ],
+        "annual-report": [(r.id, r.submitted) for r in counted(models.Report) if r.year == year],
+    }
+    out = []
+    for key in YEARLY:
+        due, due_recorded = (
+            (at_smewg, recorded)
+            if key in ("recommendation-paper", "annual-report")
+            else (year_end, True)
+        )
+        met_by, met_on, count = _first(evidence[key], today)
+        state = _state(met_by is not None, due, today)
+        out.append(Obligation(key, year, due, due_recorded, met_by, met_on, state, count=count))
+    return out
+
+
+def presidium_in_office(repo: Repository, day: dt.date) -> models.Presidium | None:
+    for entry in repo.of(models.Presidium):
+        if entry.record.start <= day <= entry.record.end:
+            return entry.record
+    return None
+
+
+def presidium_election(repo: Repository, today: dt.date) -> Obligation:
+    """The next election: when the current (or last) term ends; met by a later term.
+
+    With no term recorded at all, the first Presidium of the term is due by the end of
+    the term's first year (its first annual plenary elects it).
+    """
+    terms = sorted((e.record for e in repo.of(models.Presidium)), key=lambda p: p.start)
+    current = presidium_in_office(repo, today) or next(
+        (p for p in reversed(terms) if p.start <= today), None
+    )
+    if current is None:
+        first_year_end = dt.date(repo.tor.term.start.year, 12, 31)
+        upcoming = terms[0] if terms else None
+        met_by = upcoming.id if upcoming and upcoming.start <= first_year_end else None
+        return Obligation(
+            "presidium-election",
+            None,
+            first_year_end,
+            True,
+            met_by,
+            upcoming.start if met_by and upcoming else None,
+            _state(met_by is not None, first_year_end, today),
+        )
+    successor = next((p for p in terms if p.start > current.end), None)
+    return Obligation(
+        "presidium-election",
+        None,
+        current.end,
+        True,
+        successor.id if successor else None,
+        successor.start if successor else None,
+        "met" if successor else ("overdue" if current.end < today else "due"),
+        note=f"the term of {current.id} ends on {current.end}",
+    )
+
+
+def reviews(repo: Repository, today: dt.date) -> list[Obligation]:
+    """The SMEWG, then SCE, review before the term ends. A recorded SCE extension moves
+    the term's end, and with it the next review."""
+    end = repo.term_end
+    state = _state(False, end, today)
+    return [
+        Obligation(key, None, end, True, None, None, state)
+        for key in ("smewg-review", "sce-review")
+    ]
+
+
+def awaiting_approval(repo: Repository) -> Iterator[Awaiting]:
+    """Records past draft that lack an approval they need.
+
+    A submitted record awaits the SMEWG's decision; an approved or published record of a
+    kind in tor.yml `approval_required` without one is shown anyway (SM603 reports it as
+    an error); a body also needs the SCE (ToR §6).
+    """
+    required = set(repo.tor.approval_required)
+    for entry in repo.entries:
+        record = entry.record
+        if not isinstance(record, models.Output) or record.status == "draft":
+            continue
+        approval = record.approval or models.Approvals()
+        title = getattr(record, "title", None) or getattr(record, "name", None)
+        name = (title.en or title.zh or "") if isinstance(title, models.Text) else ""
+        needs_smewg = record.status == "submitted" or record.folder in required
+        forums: list[Literal["SMEWG", "SCE"]] = []
+        if needs_smewg and approval.smewg is None:
+            forums.append("SMEWG")
+        if isinstance(record, models.Body) and approval.sce is None:
+            forums.append("SCE")
+        for forum in forums:
+            yield Awaiting(record.kind, entry.id, entry.source.path, record.status, forum, name)
+
+
+def dashboard(repo: Repository, today: dt.date | None = None) -> Dashboard:
+    """The obligations of the term's years up to `today`'s (later years are not due yet),
+    the next Presidium election, the reviews, and what awaits approval."""
+    day = today or repo.today
+    board = Dashboard(day, repo.tor.term.start, repo.term_end)
+    last = min(day.year, repo.term_end.year)
+    for year in range(repo.tor.term.start.year, last + 1):
+        board.obligations.extend(yearly_obligations(repo, year, day))
+    board.obligations.append(presidium_election(repo, day))
+    board.obligations.extend(reviews(repo, day))
+    board.obligations.sort(key=lambda o: (o.due, o.year or 0, list(TITLES).index(o.key)))
+    board.awaiting = sorted(awaiting_approval(repo), key=lambda a: (a.kind, a.id, a.forum))
+    return board
+
+
+def format_text(board: Dashboard) -> str:
+    """The dashboard as plain text for `smesa status`."""
+    lines = [
+        f"APEC SMESA governance status as of {board.today} "
+        f"(term {board.term_start} to {board.term_end})",
+    ]
+    for heading, items in (("Overdue", board.overdue), ("Due", board.due)):
+        lines.append("")
+        lines.append(f"{heading} ({len(items)}):")
+        lines.extend(
+            f"  {o.due}  {o.title('en')} [{o.clause.section}]"
+            + ("" if o.due_recorded else " (date not yet recorded)")
+            for o in items
+        )
+        if not items:
+            lines.append("  none")
+    lines.append("")
+    lines.append(f"Awaiting approval ({len(board.awaiting)}):")
+    lines.extend(f"  {a.forum:<5} {a.kind} {a.id} ({a.status}): {a.title}" for a in board.awaiting)
+    if not board.awaiting:
+        lines.append("  none")
+    lines.append("")
+    lines.append(f"Met ({len(board.met)}):")
+    lines.extend(f"  {o.title('en')}: {o.statement}" for o in board.met)
+    return "\n".join(lines)
