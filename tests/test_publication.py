@@ -11,7 +11,8 @@ from conftest import ROOT, TODAY, baseline, smesa, text
 
 from smesa.data import models
 from smesa.data.repository import load_repository
-from smesa.report.annual import annual_report, report_markdown
+from smesa.data.texts import record_texts
+from smesa.report.annual import annual_report, as_of, report_markdown
 from smesa.site import generate as gen
 from smesa.site.view import SiteView
 from smesa.tor.obligations import dashboard
@@ -43,8 +44,26 @@ def test_the_public_repository_holds_no_unpublished_output(make_repo, status):
 
 def test_the_public_repository_shares_no_derived_data(make_repo):
     repo = load_repository(make_repo(_with_status("draft")), TODAY)
-    repo.memo["record_texts"] = ["everything"]
-    assert public(repo).memo == {}
+    everything = record_texts(repo)  # computed, and kept, for the whole repository
+    assert "alpha-finance" in {entry.id for entry, _, _ in everything}
+    shown = record_texts(public(repo))
+    assert "alpha-finance" not in {entry.id for entry, _, _ in shown}
+    assert {entry.id for entry, _, _ in shown} == {e.id for e in public(repo).entries}
+
+
+def test_a_snapshot_of_the_repository_reads_only_its_own_texts(make_repo):
+    # `as_of` once copied the cache of the whole repository into the snapshot: its
+    # texts were those of every record, cases of other years included.
+    records = baseline()
+    later = copy.deepcopy(records["data/cases/2025/alpha-finance.yml"])
+    later.update(id="alpha-later", year=2026)
+    records["data/cases/2026/alpha-later.yml"] = later
+    repo = load_repository(make_repo(records), TODAY)
+    assert "alpha-later" in {entry.id for entry, _, _ in record_texts(repo)}
+    snapshot = as_of(repo, dt.date(2025, 12, 31), lambda year: year == 2025)
+    ids = {entry.id for entry, _, _ in record_texts(snapshot)}
+    assert "alpha-later" not in ids
+    assert ids == {e.id for e in snapshot.entries if e.source.doc.texts}
 
 
 def test_a_site_view_is_public_whatever_it_is_given(make_repo):

@@ -8,7 +8,7 @@ import errno
 import gc
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +23,7 @@ DATA_DIR = "data"
 REFERENCE_DIR = "reference"
 
 R = TypeVar("R", bound=pydantic.BaseModel)
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -81,10 +82,16 @@ class Repository:
     refused: list[tuple[Source, str, str]] = field(default_factory=list)
     entries: list[Entry[models.Record]] = field(default_factory=list)
     reference: dict[str, Entry[Any]] = field(default_factory=dict)
-    # Derived data other modules compute once per repository (e.g. smesa.data.texts's texts).
-    memo: dict[str, Any] = field(default_factory=dict)
 
     # -- access --------------------------------------------------------------------
+
+    def derived(self, compute: Callable[[Repository], T]) -> T:
+        """`compute(self)`, computed once for this repository. The cache is not a field:
+        a copy made with `dataclasses.replace` (a snapshot) computes its own."""
+        cache = self.__dict__.setdefault("_derived", {})
+        if compute not in cache:
+            cache[compute] = compute(self)
+        return cache[compute]  # type: ignore[no-any-return]
 
     @property
     def reference_ok(self) -> bool:

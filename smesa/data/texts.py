@@ -63,28 +63,30 @@ def record_texts(repo: Repository) -> list[tuple[Entry, Path_, BilingualText]]:
     model: a tenth of the time. A text has an `en` or a `zh` (the model requires one),
     so the loader has seen each of them.
     """
-    if "record_texts" not in repo.memo:
-        found = []
-        for entry in repo.entries:
-            data = entry.source.doc.data
-            seen: set[Path_] = set()
-            for path, _, _ in entry.source.doc.texts:
-                parent = path[:-1]
-                if parent in seen:
-                    continue
-                seen.add(parent)
-                node = data
-                for part in parent:
-                    node = node[part]
-                found.append(
-                    (
-                        entry,
-                        parent,
-                        BilingualText(node.get("en"), node.get("zh"), node.get("zh_source")),
-                    )
+    return repo.derived(_record_texts)
+
+
+def _record_texts(repo: Repository) -> list[tuple[Entry, Path_, BilingualText]]:
+    found = []
+    for entry in repo.entries:
+        data = entry.source.doc.data
+        seen: set[Path_] = set()
+        for path, _, _ in entry.source.doc.texts:
+            parent = path[:-1]
+            if parent in seen:
+                continue
+            seen.add(parent)
+            node = data
+            for part in parent:
+                node = node[part]
+            found.append(
+                (
+                    entry,
+                    parent,
+                    BilingualText(node.get("en"), node.get("zh"), node.get("zh_source")),
                 )
-        repo.memo["record_texts"] = found
-    return repo.memo["record_texts"]
+            )
+    return found
 
 
 def format_date(day: dt.date | None, lang: str) -> str:

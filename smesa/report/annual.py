@@ -149,7 +149,7 @@ def as_of(repo: Repository, day: dt.date, case_years: Callable[[int], bool]) -> 
         for e in repo.entries
         if not isinstance(e.record, models.Case) or case_years(e.record.year)
     ]
-    return dataclasses.replace(repo, today=day, entries=kept, memo={})
+    return dataclasses.replace(repo, today=day, entries=kept)
 
 
 def annual_report(repo: Repository, year: int) -> AnnualReport:

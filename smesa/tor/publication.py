@@ -48,7 +48,6 @@ def public(repo: Repository) -> Repository:
         load_problems=[],
         schema_errors=[],
         misplaced=[],
-        memo={},
     )
 
 

@@ -184,17 +184,17 @@ def find_characters(text: str) -> dict[str, Spot]:
 def _character_spots(repo: Repository) -> list[tuple[Source, Path_, str, str, Spot]]:
     """(file, path, string, kind, spot) of every suspect character in every file: found
     once for the three rules, and kept with the list of files it was found in."""
-    kept = repo.memo.get("smesa.check.rules.text.characters")
-    if kept is None or kept[0] is not repo.sources:
-        spots = [
-            (source, path, value, kind, spot)
-            for source in repo.sources
-            if source.doc.data is not None and SUSPECT.search("\n".join(_values(source.doc.data)))
-            for path, value in strings(source.doc.data)
-            for kind, spot in find_characters(value).items()
-        ]
-        kept = repo.memo["smesa.check.rules.text.characters"] = (repo.sources, spots)
-    return kept[1]  # type: ignore[no-any-return]
+    return repo.derived(_find_character_spots)
+
+
+def _find_character_spots(repo: Repository) -> list[tuple[Source, Path_, str, str, Spot]]:
+    return [
+        (source, path, value, kind, spot)
+        for source in repo.sources
+        if source.doc.data is not None and SUSPECT.search("\n".join(_values(source.doc.data)))
+        for path, value in strings(source.doc.data)
+        for kind, spot in find_characters(value).items()
+    ]
 
 
 def _character_hits(repo: Repository, kind: str, what: str) -> Iterator[Hit]:
@@ -639,17 +639,17 @@ def markdown_excesses(text: str) -> list[Excess]:
     return found
 
 
+def _find_markdown_excesses(repo: Repository) -> list[tuple[Source, Path_, str, Excess]]:
+    return [
+        (source, path, text, excess)
+        for source, path, _, text in repo.texts()
+        for excess in markdown_excesses(text)
+    ]
+
+
 def _markdown_hits(repo: Repository, kind: str) -> Iterator[Hit]:
-    # Found once for the three rules, and kept with the records (their texts) read.
-    kept = repo.memo.get("smesa.check.rules.text.markdown")
-    if kept is None or kept[0] is not repo.entries:
-        excesses = [
-            (source, path, text, excess)
-            for source, path, _, text in repo.texts()
-            for excess in markdown_excesses(text)
-        ]
-        kept = repo.memo["smesa.check.rules.text.markdown"] = (repo.entries, excesses)
-    for source, path, text, excess in kept[1]:
+    # Found once for the three rules.
+    for source, path, text, excess in repo.derived(_find_markdown_excesses):
         if excess.kind == kind:
             yield Hit(source, path, f"{dotted(path)} {excess.message}", within=(text, excess.at))
 
