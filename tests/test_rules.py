@@ -347,10 +347,15 @@ def test_SM701_extension_moves_the_end(make_repo, tmp_path):
     assert len(only(check(root, dt.date(2029, 3, 2)), "SM701")) == 1
     tor = root / "data/reference/tor.yml"
     tor.write_text(
-        tor.read_text("utf-8").replace(
+        tor.read_text("utf-8")
+        .replace(
             "extensions: []",
             "extensions:\n  - until: 2032-12-31\n    approval:\n      date: 2028-11-01\n"
-            "      ref: 2028/SCE3/010",
+            "      ref: 2028/SOM3/SCE/010",
+        )
+        .replace(
+            "reviews: []",
+            "reviews:\n  - forum: SMEWG\n    date: 2028-08-20\n    ref: 2028/SMEWG67/012",
         ),
         "utf-8",
     )

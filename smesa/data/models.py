@@ -177,10 +177,35 @@ class Topics(Strict):
 
 
 class Extension(Strict):
-    """An SCE decision extending the alliance's term (ToR §7)."""
+    """An SCE decision extending the alliance's term (ToR §7), taken before it expires."""
 
     until: dt.date
-    approval: Approval
+    approval: Approval = Field(description="The SCE's decision: its date and reference.")
+
+
+class TorChanges(Strict):
+    """The ToR parameters a revision sets; those it leaves out stay as they were."""
+
+    presidium_term_years: int | None = Field(default=None, ge=1)
+    approval_required: list[str] | None = None
+
+
+class Revision(Strict):
+    """A revision of the ToR, approved by the SMEWG (ToR §6)."""
+
+    approval: Approval = Field(description="The SMEWG's decision: its date and reference.")
+    summary: Text
+    sets: TorChanges
+
+
+class Review(Strict):
+    """A review of the alliance's term and ToR before they expire (ToR §7): first the
+    SMEWG's, then the SCE's."""
+
+    forum: Literal["SMEWG", "SCE"]
+    date: dt.date
+    ref: ApecRef
+    summary: Text | None = None
 
 
 class Term(Strict):
@@ -202,7 +227,8 @@ class Tor(Strict):
         description="Data folders whose published records need prior SMEWG approval."
     )
     extensions: list[Extension] = []
-    revisions: list[Approval] = []
+    revisions: list[Revision] = []
+    reviews: list[Review] = []
     secretariat: Text
 
 

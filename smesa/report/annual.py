@@ -240,7 +240,7 @@ def _approvals(repo: Repository, year: int, day: dt.date) -> list[ApprovalLine]:
                 add("SMEWG (participation)", person.approval, record.kind, entry.id, person.name)
     tor = repo.tor
     for revision in tor.revisions:
-        add("SMEWG", revision, "tor", "tor-revision", tor.title)
+        add("SMEWG", revision.approval, "tor", "tor-revision", tor.title)
     for extension in tor.extensions:
         add("SCE", extension.approval, "tor", "tor-extension", tor.title)
     return found

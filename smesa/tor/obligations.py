@@ -24,7 +24,7 @@ from typing import Any, Literal
 from smesa.data import models
 from smesa.data.repository import Repository
 from smesa.data.texts import format_date
-from smesa.tor import clauses
+from smesa.tor import clauses, parameters
 from smesa.tor.clauses import Clause
 from smesa.tor.publication import counts_for_obligations
 
@@ -278,11 +278,13 @@ def presidium_in_office(repo: Repository, day: dt.date) -> models.Presidium | No
     return None
 
 
-def presidium_election(repo: Repository, today: dt.date) -> Obligation:
+def presidium_election(repo: Repository, today: dt.date) -> Obligation | None:
     """The next election: when the current (or last) term ends; met by a later term.
 
     With no term recorded at all, the first Presidium of the term is due by the end of
-    the term's first year (its first annual plenary elects it).
+    the term's first year (its first annual plenary elects it). None when the current
+    (or last) term ends with the alliance's: the sunset cuts it (ToR §7), and no election
+    is due unless the SCE extends the alliance.
     """
     terms = sorted((e.record for e in repo.of(models.Presidium)), key=lambda p: p.start)
     current = presidium_in_office(repo, today) or next(
@@ -302,6 +304,9 @@ def presidium_election(repo: Repository, today: dt.date) -> Obligation:
             _state(met_by is not None, first_year_end, today),
         )
     successor = next((p for p in terms if p.start > current.end), None)
+    alliance_end = parameters.in_force(repo.tor, today).term_end
+    if successor is None and current.end >= alliance_end:
+        return None
     return Obligation(
         "presidium-election",
         None,
@@ -358,7 +363,9 @@ def dashboard(repo: Repository, today: dt.date | None = None) -> Dashboard:
     last = min(day.year, repo.term_end.year)
     for year in range(repo.tor.term.start.year, last + 1):
         board.obligations.extend(yearly_obligations(repo, year, day))
-    board.obligations.append(presidium_election(repo, day))
+    election = presidium_election(repo, day)
+    if election is not None:
+        board.obligations.append(election)
     board.obligations.extend(reviews(repo, day))
     board.obligations.sort(key=lambda o: (o.due, o.year or 0, list(TITLES).index(o.key)))
     board.awaiting = sorted(awaiting_approval(repo), key=lambda a: (a.kind, a.id, a.forum))

@@ -14,7 +14,7 @@ from smesa.check.findings import Severity
 from smesa.check.registry import Hit, rule
 from smesa.data import models
 from smesa.data.repository import Repository
-from smesa.tor import clauses
+from smesa.tor import clauses, parameters
 from smesa.tor import obligations as duties
 
 # Due at an SMEWG session: the window of tor.yml `obligation_warning_days` applies.
@@ -102,12 +102,16 @@ def presidium_election_due(repo: Repository) -> Iterator[Hit]:
     """The Presidium's term ends soon and no next term is recorded.
 
     Warns `obligation_warning_days` (tor.yml) before the Presidium in office ends its
-    term; SM712 reports a Presidium that is no longer in office.
+    term; SM712 reports a Presidium that is no longer in office. A term that ends with
+    the alliance's (cut by the sunset, ToR §7) needs no successor unless the SCE extends
+    the alliance.
     """
     current = duties.presidium_in_office(repo, repo.today)
     if current is None:
         return
     election = duties.presidium_election(repo, repo.today)
+    if election is None:  # the term ends with the alliance's: SM702 warns of that
+        return
     days = (current.end - repo.today).days
     if election.state == "due" and days <= repo.tor.obligation_warning_days:
         entry = repo.index(models.Presidium)[current.id]
@@ -134,12 +138,13 @@ def presidium_in_office(repo: Repository) -> Iterator[Hit]:
     ends, a gap is an error. Nothing is checked outside the alliance's term.
     """
     today = repo.today
-    if not repo.tor.term.start <= today <= repo.term_end:
+    force = parameters.in_force(repo.tor, today)
+    if not force.term_start <= today <= force.term_end:
         return
     if duties.presidium_in_office(repo, today) is not None:
         return
     ended = [e for e in repo.of(models.Presidium) if e.record.end < today]
-    if not ended and today <= dt.date(repo.tor.term.start.year, 12, 31):
+    if not ended and today <= dt.date(force.term_start.year, 12, 31):
         return
     if ended:
         last = max(ended, key=lambda e: e.record.end)

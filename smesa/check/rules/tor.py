@@ -16,7 +16,7 @@ from smesa.data import models
 from smesa.data.loader import Path_
 from smesa.data.repository import Repository, dotted
 from smesa.data.texts import record_texts
-from smesa.tor import clauses
+from smesa.tor import clauses, parameters
 from smesa.tor.obligations import yearly_obligations
 
 CJK = re.compile(r"[\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -195,39 +195,35 @@ def new_body_approval(repo: Repository) -> Iterator[Hit]:
                 )
 
 
-def _add_years(day: dt.date, years: int) -> dt.date | None:
-    """The same day `years` later, or None past the last date Python holds (9999-12-31)."""
-    if day.year + years > dt.MAXYEAR:
-        return None
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 @rule(
     "SM605",
     "presidium-term",
     Severity.ERROR,
     clauses.PRESIDIUM,
-    "set end to the day before the third anniversary of start",
+    "set end to the day before the third anniversary of start, or to the alliance's end "
+    "when that comes first",
     examples=(
         "start: 2025-09-16\nend: 2027-09-15\n",
         "start: 2025-09-16\nend: 2028-09-15\n",
     ),
 )
 def presidium_term(repo: Repository) -> Iterator[Hit]:
-    """A Presidium term lasts three years, and terms do not overlap.
+    """A Presidium term lasts three years, cut only by the sunset, and terms do not overlap.
 
-    The length comes from tor.yml `presidium_term_years`; the term ends the day before
-    the anniversary of its start (or on it).
+    The length is tor.yml `presidium_term_years` as in force (`smesa.tor.parameters`);
+    the term ends the day before the anniversary of its start (or on it). A term that
+    would run past the end of the alliance's term ends with it (ToR §7: the alliance
+    ends on 31 December 2028 unless the SCE extends it); once an extension is recorded,
+    the term runs on to its full length within it. A full term that runs past the end
+    is SM701's finding (outside the term), not this rule's.
     """
-    years = repo.tor.presidium_term_years
+    force = parameters.in_force(repo.tor, repo.today)
+    years = force.presidium_term_years
     terms = sorted(repo.of(models.Presidium), key=lambda e: e.record.start)
     for entry in terms:
         p = entry.record
-        anniversary = _add_years(p.start, years)
-        if anniversary is None:
+        full, lawful = force.presidium_ends(p.start)
+        if full is None or lawful is None:
             yield Hit(
                 entry,
                 ("start",),
@@ -236,13 +232,28 @@ def presidium_term(repo: Repository) -> Iterator[Hit]:
                 "correct the start date",
             )
             continue
-        if p.end not in (anniversary, anniversary - dt.timedelta(days=1)):
+        one_day = dt.timedelta(days=1)
+        if p.end == lawful or (lawful == full and p.end == full + one_day):
+            continue
+        if lawful < full and p.end in (full, full + one_day):
+            continue  # runs on past the alliance's end: SM701 reports it
+        if lawful < full:
             yield Hit(
                 entry,
                 ("end",),
-                f"a Presidium term lasts {years} years: from {p.start} it ends on "
-                f"{anniversary - dt.timedelta(days=1)}, not {p.end}",
+                f"a Presidium term lasts {years} years, cut by the end of the alliance's term: "
+                f"from {p.start} it ends on {lawful}, when the alliance ends unless the SCE "
+                f"extends it, not {p.end}",
             )
+            continue
+        ended_then = any(period.end == p.end for period in force.periods[:-1])
+        runs_on = f" (the SCE extended the alliance to {force.term_end})" if ended_then else ""
+        yield Hit(
+            entry,
+            ("end",),
+            f"a Presidium term lasts {years} years: from {p.start} it ends on {full}{runs_on}, "
+            f"not {p.end}",
+        )
     for previous, entry in itertools.pairwise(terms):
         if entry.record.start <= previous.record.end:
             yield Hit(
@@ -490,19 +501,29 @@ _TERM_DATES = {
 def within_term(repo: Repository) -> Iterator[Hit]:
     """The alliance's dated work falls inside its term (2025-01-01 to 2028-12-31).
 
-    The end moves only with an SCE extension recorded in tor.yml `extensions`.
-    Members' join dates are history and exempt.
+    The end moves only with an SCE extension recorded in tor.yml `extensions` that
+    counts (`smesa.tor.parameters`: decided before the term expired, after the SMEWG's
+    review). Members' join dates are history and exempt. A Presidium term that would
+    run past the end ends with the alliance's (SM605).
     """
-    start, end = repo.tor.term.start, repo.term_end
+    force = parameters.in_force(repo.tor, repo.today)
+    start, end = force.term_start, force.term_end
     for entry in repo.entries:
         record = entry.record
         for name in _TERM_DATES.get(type(record), ()):
             day = getattr(record, name)
             if day is not None and not start <= day <= end:
+                fix = None
+                if isinstance(record, models.Presidium) and name == "end" and day > end:
+                    fix = (
+                        f"end the term on {end}, with the alliance's, or record the SCE's "
+                        "extension in data/reference/tor.yml"
+                    )
                 yield Hit(
                     entry,
                     (name,),
                     f"{name} {day} is outside the alliance's term ({start} to {end})",
+                    fix,
                 )
         year = getattr(record, "year", None)
         if isinstance(year, int) and not start.year <= year <= end.year:
@@ -526,18 +547,30 @@ def sunset_approaching(repo: Repository) -> Iterator[Hit]:
     the alliance has ended unless the SCE extended it (see SM701 for dated work).
     """
     tor = repo.reference["tor"]
-    end = repo.term_end
+    force = parameters.in_force(repo.tor, repo.today)
+    end = force.term_end
     days = (end - repo.today).days
     path = ("extensions",) if repo.tor.extensions else ("term", "end")
     if days < 0:
         yield Hit(tor, path, f"the alliance's term ended on {end} ({-days} days ago)")
     elif days <= repo.tor.sunset_warning_days:
-        yield Hit(
-            tor,
-            path,
-            f"the alliance's term ends on {end}, in {days} days: the SMEWG and then the SCE "
-            "must review it before then",
-        )
+        period = force.periods[-1]
+        smewg = parameters.reviews_of(repo.tor, "SMEWG", period.start, period.end)
+        sce = [
+            r
+            for r in parameters.reviews_of(repo.tor, "SCE", period.start, period.end)
+            if smewg and r.date > smewg[0].date
+        ]
+        if not smewg:
+            todo = "the SMEWG and then the SCE must review it before then"
+        elif not sce:
+            todo = f"the SMEWG reviewed it on {smewg[0].date}; the SCE must review it before then"
+        else:
+            todo = (
+                f"the SMEWG reviewed it on {smewg[0].date} and the SCE on {sce[0].date}; it "
+                "ends then unless the SCE extends it"
+            )
+        yield Hit(tor, path, f"the alliance's term ends on {end}, in {days} days: {todo}")
 
 
 def _finished_years(repo: Repository) -> range:
