@@ -56,6 +56,7 @@ fmt: setup
 test: setup system lint
 	$(BIN)/smesa schema --check
 	$(BIN)/smesa fmt --check
+	$(BIN)/smesa forms --check
 	$(BIN)/python -m pytest -n 2
 
 bench: setup

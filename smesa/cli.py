@@ -104,6 +104,34 @@ def _parser() -> argparse.ArgumentParser:
         help="record that the Chinese of these files matches their current English",
     )
 
+    forms = sub.add_parser(
+        "forms", help="write the GitHub issue forms of .github/ISSUE_TEMPLATE/ from data/"
+    )
+    forms.add_argument("--check", action="store_true", help="exit 1 if the forms differ from data/")
+
+    intake = sub.add_parser(
+        "intake", help="turn a submitted issue form into a record file, checked"
+    )
+    source = intake.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--event", type=Path, metavar="FILE", help="GitHub event payload ($GITHUB_EVENT_PATH)"
+    )
+    source.add_argument("--body-file", type=Path, metavar="FILE", help="the issue body")
+    intake.add_argument("--kind", choices=("case", "member", "meeting"), default=None)
+    intake.add_argument("--issue", type=int, default=None, help="issue number (for the texts)")
+    intake.add_argument(
+        "--comment", type=Path, metavar="FILE", help="write the reply to post on the issue"
+    )
+    intake.add_argument(
+        "--pr-body", type=Path, metavar="FILE", help="write the pull request's description"
+    )
+    intake.add_argument(
+        "--outputs", type=Path, metavar="FILE", help="append path=, errors= ($GITHUB_OUTPUT)"
+    )
+    intake.add_argument(
+        "--today", type=_date, default=None, help="date to check against (default: today)"
+    )
+
     build = sub.add_parser(
         "build", help="validate, build the site and publish it as site/ (atomically)"
     )
@@ -319,6 +347,90 @@ def _new(args: argparse.Namespace) -> int:
     return check(root, [root / rel])
 
 
+def _forms(args: argparse.Namespace) -> int:
+    from smesa.tools.forms import FORMS_DIR, stale_forms, write_forms
+
+    repo = _loaded(args, today=False)
+    if args.check:
+        stale = stale_forms(args.root, repo)
+        for rel in stale:
+            print(f"{rel}: differs from data/ (run 'smesa forms')")
+        return EXIT_ERRORS if stale else EXIT_OK
+    changed = write_forms(args.root, repo)
+    print(f"{len(changed)} issue form(s) written to {FORMS_DIR}/")
+    return EXIT_OK
+
+
+def _intake(args: argparse.Namespace) -> int:
+    """Exit 0 when the form was handled (a record written, or the reasons why not in
+    --comment), so that the workflow posts the reply either way; 2 for a wrong call."""
+    from smesa.check.engine import count, run_rules
+    from smesa.check.output import Report, markdown
+    from smesa.data.config import site_url
+    from smesa.data.repository import load_repository
+    from smesa.tools import forms
+    from smesa.tools.intake import IntakeError, body_from_event, intake
+
+    root: Path = args.root
+    _loaded(args, today=False)
+    number = args.issue
+    try:
+        if args.event is not None:
+            body, number = body_from_event(args.event)
+            number = args.issue or number
+        else:
+            body = args.body_file.read_text("utf-8", errors="replace")
+        result = intake(body, load_repository(root), root, args.kind)
+        problems = result.problems
+    except IntakeError as error:
+        result, problems = None, [str(error)]
+    issue = str(number) if number is not None else "?"
+    if problems:
+        listed = "\n".join(f"- {p}" for p in problems)
+        for line in problems:
+            print(f"smesa intake: {line}", file=sys.stderr)
+        _write_text(args.comment, forms.message("refused", problems=listed))
+        _append_outputs(args.outputs, path="", errors="0")
+        return EXIT_OK
+    assert result is not None
+    target = root / result.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as out:  # never overwrites
+        out.write(result.text)
+    print(f"wrote {result.path}")
+    repo = load_repository(root, args.today)
+    findings = [f for f in run_rules(repo) if f.path == result.path]
+    report = Report(findings, 1, site_url(root))
+    errors, _ = count(findings)
+    details = markdown(report)
+    written = forms.message("written", path=result.path, summary=report.summary())
+    _write_text(args.comment, written + "\n" + details)
+    _write_text(
+        args.pr_body,
+        forms.message("pull_request", kind=result.kind, issue=issue, findings=details),
+    )
+    _append_outputs(args.outputs, path=result.path, errors=str(errors))
+    for line in details.splitlines()[:1]:
+        print(line)
+    return EXIT_OK
+
+
+def _write_text(path: Path | None, text: str) -> None:
+    if path is not None:
+        path.write_text(text, encoding="utf-8")
+
+
+def _append_outputs(target: Path | None, **values: str) -> None:
+    """`name=value` lines for $GITHUB_OUTPUT; values are paths and numbers we made,
+    never text from the form (a newline there could set other outputs)."""
+    if target is None:
+        return
+    with target.open("a", encoding="utf-8") as out:
+        for name, value in values.items():
+            assert "\n" not in value and "\r" not in value
+            out.write(f"{name}={value}\n")
+
+
 def _fmt(args: argparse.Namespace) -> int:
     from smesa.tools.fmt import rewrite
 
@@ -392,13 +504,13 @@ def _links(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if problems else EXIT_OK
 
 
-def _loaded(args: argparse.Namespace):
+def _loaded(args: argparse.Namespace, *, today: bool = True):
     from smesa.data.repository import DATA_DIR, load_repository
 
     root: Path = args.root
     if not (root / DATA_DIR).is_dir():
         raise UsageError(f"no {DATA_DIR}/ folder in {root.resolve()}: run from the repository root")
-    repo = load_repository(root, args.today)
+    repo = load_repository(root, args.today if today else None)
     if not repo.reference_ok:
         raise UsageError("data/reference/ does not load: run 'smesa check' and fix it first")
     return repo
@@ -459,6 +571,8 @@ COMMANDS = {
     "build": _build,
     "new": _new,
     "fmt": _fmt,
+    "forms": _forms,
+    "intake": _intake,
     "i18n": _i18n,
     "links": _links,
     "report": _report,

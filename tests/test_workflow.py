@@ -19,6 +19,7 @@ from conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 CI = ROOT / ".github" / "workflows" / "ci.yml"
+INTAKE = ROOT / ".github" / "workflows" / "intake.yml"
 PRE_COMMIT = ROOT / ".pre-commit-config.yaml"
 BIN = Path(sys.executable).parent
 # shellcheck and pyflakes are off: the result must not depend on what else is on PATH.
@@ -41,9 +42,9 @@ def actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def workflow() -> dict:
+def workflow(path: Path = CI) -> dict:
     # PyYAML reads the key `on` as True (YAML 1.1); GitHub reads it as "on".
-    data = yaml.safe_load(CI.read_text(encoding="utf-8"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["on"] = data.pop(True)
     return data
 
@@ -83,7 +84,7 @@ def make_targets() -> dict[str, str]:
 
 
 def test_actionlint_accepts_every_workflow() -> None:
-    assert WORKFLOWS == [CI]
+    assert WORKFLOWS == [CI, INTAKE]
     result = actionlint(*WORKFLOWS)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
@@ -158,6 +159,46 @@ def test_workflow_uses_only_official_actions_at_a_major_version() -> None:
         assert re.fullmatch(r"actions/[a-z-]+@v\d+", action), action
 
 
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_run_script_interpolates_an_expression(path: Path) -> None:
+    """`${{ }}` in a script is pasted into it before the shell reads it: text an issue's
+    or pull request's author wrote would run as code. Values reach scripts through env."""
+    for script in runs(workflow(path)):
+        assert "${{" not in script, script
+
+
+def test_intake_runs_on_the_secretariat_label_and_reads_the_form_as_data() -> None:
+    from smesa.tools.forms import accepted_label
+
+    data = workflow(INTAKE)
+    assert data["on"] == {"issues": {"types": ["labeled"]}}
+    assert data["permissions"] == {"contents": "read"}
+    job = data["jobs"]["record"]
+    assert job["if"] == (
+        f"github.event.label.name == '{accepted_label()}' && !github.event.issue.pull_request"
+    )
+    assert job["timeout-minutes"]
+    assert job["permissions"] == {"contents": "write", "issues": "write", "pull-requests": "write"}
+    text = INTAKE.read_text(encoding="utf-8")
+    # The issue's text is reached only through the event file, by smesa.
+    assert "github.event.issue.body" not in text and "github.event.issue.title" not in text
+    scripts = runs(data)
+    assert "make setup" in scripts
+    assert (
+        '.venv/bin/smesa intake --event "$GITHUB_EVENT_PATH" --comment "$RUNNER_TEMP/comment.md" '
+        '--pr-body "$RUNNER_TEMP/pull-request.md" --outputs "$GITHUB_OUTPUT"'
+    ) in scripts
+    every_env = [job.get("env", {})] + [s.get("env", {}) for s in job["steps"]]
+    for env in every_env:
+        for value in env.values():
+            # numbers, tokens, and the outputs smesa made from the record's id
+            assert "issue.body" not in value and "issue.title" not in value, value
+    actions = uses(data)
+    assert {a.split("@")[0] for a in actions} == {"actions/checkout", "actions/setup-python"}
+    for action in actions:
+        assert re.fullmatch(r"actions/[a-z-]+@v\d+", action), action
+
+
 def test_pre_commit_config_validates() -> None:
     result = subprocess.run(
         [tool("pre-commit"), "validate-config", str(PRE_COMMIT)],
@@ -198,9 +239,30 @@ def test_pre_commit_hooks_run_the_checks_of_ci_with_local_tools() -> None:
             assert args == list(ACTIONLINT_FLAGS[1:])  # as in this test module
         else:
             assert command in ci, command
-    assert set(hooks) == {"ruff-format", "ruff-check", "smesa-check", "smesa-schema", "actionlint"}
-    assert hooks["smesa-check"]["pass_filenames"] is False
-    assert hooks["smesa-check"]["files"] == "^data/"
+    assert set(hooks) == {
+        "ruff-format",
+        "ruff-check",
+        "smesa-check",
+        "smesa-fmt",
+        "smesa-forms",
+        "smesa-schema",
+        "actionlint",
+    }
+    for name in ("smesa-check", "smesa-fmt", "smesa-forms"):
+        assert hooks[name]["pass_filenames"] is False, name  # the whole of data/, as CI
+        assert re.match(hooks[name]["files"], "data/cases/2026/x.yml"), name
+    assert re.match(hooks["smesa-forms"]["files"], "smesa/templates/forms.yml")
+    # Every data command of `make test` (CI's) runs on each commit too.
+    data_commands = [
+        line for line in make_targets()["test"].splitlines() if line.startswith("smesa ")
+    ]
+    entries = {
+        " ".join(h["entry"].split()[0:1]).replace(".venv/bin/", "")
+        + " "
+        + " ".join(h["entry"].split()[1:])
+        for h in hooks.values()
+    }
+    assert set(data_commands) <= entries, set(data_commands) - entries
 
 
 def test_pull_request_template_has_the_checklist() -> None:

@@ -65,8 +65,41 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
 }
 
 
-def _slug(text: str | None) -> str:
-    return slugify(text or "", max_length=60, word_boundary=True)
+# Words a file name does not end with: cut at 60 characters, "Export coaching for
+# first-time exporters in the Mekong region" would otherwise end in "-in-the".
+_TRAILING_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "via",
+        "per",
+    ]
+)
+
+
+def record_id(text: str | None) -> str:
+    """A record id from a title: lower-case words joined by hyphens, at most 60
+    characters, cut at a word and never ending in a word like "in" or "the"."""
+    words = slugify(text or "", max_length=60, word_boundary=True).split("-")
+    while len(words) > 1 and words[-1] in _TRAILING_WORDS:
+        words.pop()
+    return "-".join(w for w in words if w)
+
+
+_slug = record_id
 
 
 def _environment() -> jinja2.Environment:
