@@ -1,4 +1,5 @@
-"""The texts of records in their two languages, and how honest each translation is.
+"""The texts of records in their two languages, how honest each translation is, and the
+label files (smesa/templates/*.yml) that hold the words of our own.
 
 A bilingual text may carry `zh_source`, a fingerprint of the English it was translated
 from. When the English changes later, the fingerprint no longer matches: the check warns
@@ -9,15 +10,39 @@ record the fingerprint with `smesa i18n --stamp FILE`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterator
-from typing import NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
 from smesa.data import models
 from smesa.data.loader import Path_
 from smesa.data.repository import Entry, Repository
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+SITE_LABELS = "labels.yml"  # the site's words
+REPORT_LABELS = "reporting.yml"  # the annual report's and the dashboard's words
+
+
+def labels(name: str) -> dict[str, Any]:
+    """The strings of the label file `name` of smesa/templates/, per language.
+
+    Read again when the file changes, so a `mkdocs serve` rebuild shows an edit.
+    """
+    path = TEMPLATES_DIR / name
+    stat = path.stat()
+    return _read_labels(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_labels(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    import yaml
+
+    return yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)  # libyaml: faster
+
 
 FINGERPRINT_LENGTH = 10
 

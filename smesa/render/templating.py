@@ -6,35 +6,10 @@ templates from smesa/templates/ into Markdown.
 
 from __future__ import annotations
 
-import functools
 import re
-from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-SITE_LABELS = "labels.yml"  # the site's words
-REPORT_LABELS = "reporting.yml"  # the annual report's and the dashboard's words
-
-
-def labels(name: str) -> dict[str, Any]:
-    """The strings of the label file `name` of smesa/templates/, per language.
-
-    Read again when the file changes, so a `mkdocs serve` rebuild shows an edit.
-    """
-    path = TEMPLATES_DIR / name
-    stat = path.stat()
-    return _read_labels(path, stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=4)
-def _read_labels(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
-    import yaml
-
-    return yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)  # libyaml: faster
-
 
 # Markdown punctuation that could start markup (links, emphasis, code, headings, tables,
 # attr_list's `{: ...}`); HTML characters are escaped by `escape`.

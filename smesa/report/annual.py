@@ -25,8 +25,8 @@ from markupsafe import Markup
 
 from smesa.data import models
 from smesa.data.repository import Repository
-from smesa.data.texts import format_date
-from smesa.render.templating import REPORT_LABELS, inline, labels
+from smesa.data.texts import REPORT_LABELS, format_date, labels
+from smesa.render.templating import inline
 from smesa.report import charts
 from smesa.tor import obligations
 from smesa.tor.clauses import Clause
@@ -256,7 +256,7 @@ def _compliance(repo: Repository, year: int, day: dt.date) -> list[Compliance]:
         if o.state == "due":
             statement = f"Not yet due: {statement[0].lower()}{statement[1:]}"
             statement_zh = f"尚未到期。{statement_zh}"
-        title = obligations.TITLES[o.key]
+        title = obligations.titles()[o.key]
         out.append(Compliance(o.key, title, o.clause, o.state, statement, statement_zh, o))
     presidium = obligations.presidium_in_office(repo, day)
     if presidium:

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from smesa.render.templating import REPORT_LABELS, labels
+from smesa.data.texts import REPORT_LABELS, labels
 from smesa.report import charts
 from smesa.report.annual import REPORT_CHARTS, AnnualReport, Words
 

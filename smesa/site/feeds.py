@@ -12,7 +12,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from smesa.data.models import LANGUAGES
-from smesa.render.templating import SITE_LABELS, labels
+from smesa.data.texts import SITE_LABELS, labels
 from smesa.site.generate import plain
 from smesa.site.view import SiteView, case_date
 

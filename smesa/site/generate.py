@@ -41,15 +41,9 @@ from smesa.check.rules import RULES
 from smesa.data import models
 from smesa.data.models import LANGUAGES
 from smesa.data.repository import Repository
-from smesa.data.texts import format_date, is_stale
+from smesa.data.texts import REPORT_LABELS, SITE_LABELS, format_date, is_stale, labels
 from smesa.render.markdown import inert_markdown
-from smesa.render.templating import (
-    REPORT_LABELS,
-    SITE_LABELS,
-    inline,
-    labels,
-    markdown_environment,
-)
+from smesa.render.templating import inline, markdown_environment
 from smesa.report import annual as reporting
 from smesa.report import charts
 from smesa.site import background, sanitize

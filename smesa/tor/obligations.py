@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from smesa.data import models
 from smesa.data.repository import Repository
-from smesa.data.texts import format_date
+from smesa.data.texts import format_date, labels
 from smesa.tor import clauses, parameters
 from smesa.tor.clauses import Clause
 from smesa.tor.publication import counts_for_obligations
@@ -31,24 +31,19 @@ from smesa.tor.publication import counts_for_obligations
 State = Literal["met", "due", "overdue"]
 YEARLY = ("annual-plenary", "case-collection", "recommendation-paper", "annual-report")
 
-TITLES: dict[str, dict[str, str]] = {
-    "annual-plenary": {"en": "Annual plenary of all members", "zh": "年度全体成员会议"},
-    "case-collection": {"en": "Excellent service cases published", "zh": "发布优秀服务案例"},
-    "recommendation-paper": {
-        "en": "Recommendation paper to the SMEWG",
-        "zh": "向中小企业工作组提交建议书",
-    },
-    "annual-report": {"en": "Annual report to the SMEWG", "zh": "向中小企业工作组提交年度报告"},
-    "presidium-election": {"en": "Election of the next Presidium", "zh": "选举新一届主席团"},
-    "smewg-review": {
-        "en": "SMEWG review of the alliance before its term ends",
-        "zh": "任期届满前由中小企业工作组审查",
-    },
-    "sce-review": {
-        "en": "SCE review of the alliance, after the SMEWG's",
-        "zh": "随后由经济技术合作高官指导委员会审查",
-    },
-}
+OBLIGATION_LABELS = "obligations.yml"  # titles and sentences, in both languages
+
+
+def titles() -> dict[str, dict[str, str]]:
+    """The title of each obligation, by key, per language."""
+    return labels(OBLIGATION_LABELS)["titles"]  # type: ignore[no-any-return]
+
+
+def missing(key: str, lang: str = "en") -> str:
+    """What is missing while the obligation `key` is not met ("no annual plenary ...")."""
+    return labels(OBLIGATION_LABELS)["missing"][key][lang]  # type: ignore[no-any-return]
+
+
 CLAUSES: dict[str, Clause] = {
     "annual-plenary": clauses.ANNUAL_PLENARY,
     "case-collection": clauses.ANNUAL_CASES,
@@ -57,24 +52,6 @@ CLAUSES: dict[str, Clause] = {
     "presidium-election": clauses.PRESIDIUM,
     "smewg-review": clauses.SUNSET,
     "sce-review": clauses.SUNSET,
-}
-MISSING: dict[str, str] = {
-    "annual-plenary": "no annual plenary recorded",
-    "case-collection": "no excellent service case published",
-    "recommendation-paper": "no recommendation paper submitted to the SMEWG",
-    "annual-report": "no annual report submitted to the SMEWG",
-    "presidium-election": "no later Presidium term recorded",
-    "smewg-review": "no SCE extension recorded",
-    "sce-review": "no SCE extension recorded",
-}
-MISSING_ZH: dict[str, str] = {
-    "annual-plenary": "尚无年度全体成员会议记录",
-    "case-collection": "尚未发布优秀服务案例",
-    "recommendation-paper": "尚未向中小企业工作组提交建议书",
-    "annual-report": "尚未向中小企业工作组提交年度报告",
-    "presidium-election": "尚无下一届主席团任期记录",
-    "smewg-review": "尚无经济技术合作高官指导委员会的延期记录",
-    "sce-review": "尚无经济技术合作高官指导委员会的延期记录",
 }
 
 
@@ -97,37 +74,34 @@ class Obligation:
         return CLAUSES[self.key]
 
     def title(self, lang: str = "en") -> str:
-        base = TITLES[self.key][lang]
+        base = titles()[self.key][lang]
         if self.year is None:
             return base
-        return f"{base}, {self.year}" if lang == "en" else f"{self.year}年{base}"
+        return _say("title_of_year", lang, title=base, year=self.year)
 
     @property
     def statement(self) -> str:
         """One plain sentence: "Met: …", "Not met: …" or "Due: …"."""
-        if self.state == "met":
-            when = f" on {self.met_on}" if self.met_on else ""
-            if self.count > 1:
-                return f"Met: {self.count} records, the first {self.met_by}{when}"
-            return f"Met: {self.met_by}{when}"
-        deadline = f"{self.due}" + ("" if self.due_recorded else " (date not yet recorded)")
-        if self.state == "overdue":
-            return f"Not met: {MISSING[self.key]} (due {deadline})"
-        return f"Due by {deadline}: {MISSING[self.key]} yet"
+        return self.statement_in("en")
 
     def statement_in(self, lang: str) -> str:
-        """`statement` in English, or the same sentence in Chinese."""
-        if lang == "en":
-            return self.statement
+        """`statement` in `lang` (dates in English as YYYY-MM-DD)."""
+
+        def day(value: dt.date) -> str:
+            return format_date(value, lang) if lang == "zh" else value.isoformat()
+
         if self.state == "met":
-            when = f"（{format_date(self.met_on, 'zh')}）" if self.met_on else ""
-            if self.count > 1:
-                return f"已完成：共{self.count}项记录，最早为 {self.met_by}{when}"
-            return f"已完成：{self.met_by}{when}"
-        deadline = format_date(self.due, "zh") + ("" if self.due_recorded else "，具体日期尚未记录")
-        if self.state == "overdue":
-            return f"未完成：{MISSING_ZH[self.key]}（截止日期：{deadline}）"
-        return f"截止日期：{deadline}；{MISSING_ZH[self.key]}"
+            when = _say("met_on", lang, date=day(self.met_on)) if self.met_on else ""
+            many = self.count > 1
+            key = "met_by_many" if many else "met"
+            return _say(key, lang, record=self.met_by, when=when, count=self.count)
+        deadline = day(self.due) + ("" if self.due_recorded else _say("date_not_recorded", lang))
+        key = "not_met" if self.state == "overdue" else "due"
+        return _say(key, lang, missing=missing(self.key, lang), deadline=deadline)
+
+
+def _say(key: str, lang: str, **values: object) -> str:
+    return labels(OBLIGATION_LABELS)[key][lang].format(**values)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +341,7 @@ def dashboard(repo: Repository, today: dt.date | None = None) -> Dashboard:
     if election is not None:
         board.obligations.append(election)
     board.obligations.extend(reviews(repo, day))
-    board.obligations.sort(key=lambda o: (o.due, o.year or 0, list(TITLES).index(o.key)))
+    board.obligations.sort(key=lambda o: (o.due, o.year or 0, list(CLAUSES).index(o.key)))
     board.awaiting = sorted(awaiting_approval(repo), key=lambda a: (a.kind, a.id, a.forum))
     return board
 

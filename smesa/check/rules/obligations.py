@@ -30,7 +30,7 @@ def _current_year(repo: Repository) -> list[duties.Obligation]:
 
 
 def _what(obligation: duties.Obligation) -> str:
-    return f"{duties.TITLES[obligation.key]['en']} for {obligation.year}"
+    return f"{duties.titles()[obligation.key]['en']} for {obligation.year}"
 
 
 def _where(obligation: duties.Obligation) -> str:
@@ -63,7 +63,7 @@ def obligation_due_soon(repo: Repository) -> Iterator[Hit]:
                 tor,
                 ("obligation_warning_days",),
                 f"{_what(obligation)} is due at the {_where(obligation)} on "
-                f"{obligation.due}, in {days} days: {duties.MISSING[obligation.key]} yet",
+                f"{obligation.due}, in {days} days: {duties.missing(obligation.key)} yet",
             )
 
 
@@ -87,7 +87,7 @@ def obligation_overdue(repo: Repository) -> Iterator[Hit]:
                 tor,
                 ("term",),
                 f"{_what(obligation)} was due at the {_where(obligation)} on "
-                f"{obligation.due}: {duties.MISSING[obligation.key]}",
+                f"{obligation.due}: {duties.missing(obligation.key)}",
             )
 
 
