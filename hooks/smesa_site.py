@@ -5,7 +5,7 @@ mkdocs-static-i18n re-runs every event below once per extra language.
 
 from mkdocs.plugins import event_priority
 
-from smesa.site import alternates, i18n, notfound, postbuild
+from smesa.site import alternates, chrome, i18n, notfound, postbuild
 from smesa.site.build import SiteBuild
 
 _site = SiteBuild()
@@ -21,6 +21,8 @@ def on_config(config):
 # Runs before MkDocs reads the pages of the language being built.
 def on_nav(nav, config, files):
     _site.on_nav(config)
+    if _site.pages is not None:
+        chrome.set_page_chrome(config, _site.pages.view, i18n.current_language(config))
     return nav
 
 

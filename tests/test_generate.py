@@ -128,8 +128,8 @@ def test_case_filter_contract(generated):
         assert f'<select id="{control}"><option value="">' in cases
     assert (
         '<li class="smesa-case" data-year="2025" data-economy="PRC" '
-        'data-topics="access-to-finance" markdown="span">[Faster loans for small firms]'
-        "(alpha-finance.md)"
+        'data-topics="access-to-finance">\n<p class="smesa-card__title">'
+        '<a href="alpha-finance/">Faster loans for small firms</a></p>'
     ) in cases
     assert '<span id="case-count">1</span>' in cases
 

@@ -123,7 +123,7 @@ def test_pdf_opens_with_its_pages_and_both_languages(written):
     # characters; viewers show them right): compare the Chinese without them
     assert "Publication number: APEC#225-SM-01.1" in cover
     assert "Approved by the APEC SMEWG on 21 October 2025, 2025/SMEWG61/014" in cover
-    assert "APEC中小企业服务联盟2025年度报告" in squeeze(cover)
+    assert "亚太经合组织中小企业服务联盟2025年度报告" in squeeze(cover)
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Compliance with the Terms of Reference" in text
     assert "职权范围履行情况" in squeeze(text)
@@ -136,7 +136,7 @@ def test_pages_in_english_and_chinese(written, sample_repo):
     assert en.startswith("# APEC SME Service Alliance Annual Report 2025\n")
     assert "| Viet Nam | 1 |" in en
     assert "![" in en and "(charts/membership-growth.en.svg)" in en
-    assert zh.startswith("# APEC中小企业服务联盟2025年度报告\n")
+    assert zh.startswith("# 亚太经合组织中小企业服务联盟2025年度报告\n")
     assert "## 职权范围履行情况" in zh and "| 越南 | 1 |" in zh
     assert (out / "charts" / "economy-coverage.zh.svg").is_file()
     html = (out / f"annual-report-{YEAR}.zh.html").read_text("utf-8")

@@ -203,7 +203,10 @@ def test_case_page_shows_approval_results_and_member_link(files: dict[str, str])
     assert "20 May 2025, 2025/SMEWG60/011" in page
     assert '<a href="../../members/alpha/">Alpha SME Centre</a>' in page
     beta = files["cases/beta-digital/index.html"]
-    assert "<td>Firms</td>" in beta and '<td style="text-align:right">300</td>' in beta
+    assert (
+        '<span class="smesa-result__figure">300 firms</span> '
+        '<span class="smesa-result__metric">Firms</span>'
+    ) in beta
     assert "Sample data" in page and "示例数据" in files["zh/cases/alpha-finance/index.html"]
 
 
@@ -212,10 +215,16 @@ def test_case_library_markup_for_the_filters(files: dict[str, str]):
     for control in ("filter-year", "filter-economy", "filter-topic"):
         assert f'<select id="{control}"><option value="">' in page
     assert '<option value="CT">中国台北</option>' in page
-    assert (
-        '<li class="smesa-case" data-economy="CT" data-topics="digital-transformation" '
-        'data-year="2025"><a href="beta-digital/">小企业电子发票</a>'
-    ) in page
+    card = re.search(
+        r'<li class="smesa-case"([^>]*)>\s*<p class="smesa-card__title">(.*?)</p>', page
+    )
+    assert card is not None
+    assert sorted(card.group(1).split()) == [
+        'data-economy="CT"',
+        'data-topics="digital-transformation"',
+        'data-year="2025"',
+    ]
+    assert card.group(2) == '<a href="beta-digital/">小企业电子发票</a>'
     assert '<span id="case-count">2</span>' in page
     assert "smesa-cases.js" in page
 
@@ -228,7 +237,7 @@ def test_pages_have_descriptions_open_graph_and_feed_links(files: dict[str, str]
         '<meta property="og:url" content="https://apec-smesa.github.io/zh/cases/alpha-finance/">'
     ) in page
     assert (
-        '<link rel="alternate" type="application/atom+xml" hreflang="zh" '
+        '<link rel="alternate" type="application/atom+xml" hreflang="zh-Hans" '
         'title="亚太经合组织中小企业服务联盟" href="https://apec-smesa.github.io/zh/feed.xml">'
     ) in page
 
@@ -273,7 +282,11 @@ def test_downloads_hold_exactly_the_published_cases_and_match_the_schemas(site: 
 def test_statistics_pages_show_every_chart_in_their_language(site: Path):
     for page, lang in (("statistics/index.html", "en"), ("zh/statistics/index.html", "zh")):
         html = (site / page).read_text("utf-8")
-        images = re.findall(r'<img src="([^"]+)" alt="([^"]*)" loading="lazy">', html)
+        images = re.findall(
+            r'<img class="smesa-chart" src="([^"]+)" alt="([^"]*)" '
+            r'width="\d+" height="\d+" loading="lazy">',
+            html,
+        )
         assert [unescape(alt) for _, alt in images] == [
             chart.alt[lang] for chart in charts.CHARTS.values()
         ]

@@ -18,6 +18,7 @@ script is told to skip ``<link>`` elements carrying ``hreflang``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -26,6 +27,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 from smesa.site import i18n
+
+# The site's Chinese is Simplified Chinese: `zh-Hans` in <html lang> and hreflang (BCP 47),
+# where static-i18n and Material say `zh`.
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+_ZH_ROOT = re.compile(r'<html lang="zh"(?=[ >])')
 
 # Material 9.8.1 (pinned) selects every head alternate link with this exact call.
 BUNDLE_GLOB = "assets/javascripts/bundle.*.min.js"
@@ -42,7 +48,12 @@ def absolute_alternates(alternates: list[dict[str, Any]], site_url: str) -> list
     if not site_url:
         raise PluginError("site_url must be set: hreflang alternates must be absolute URLs")
     return [
-        {**alt, "switch_link": alt["link"], "link": urljoin(site_url, alt["link"])}
+        {
+            **alt,
+            "switch_link": alt["link"],
+            "link": urljoin(site_url, alt["link"]),
+            "lang": HTML_LANG.get(alt.get("lang", ""), alt.get("lang")),
+        }
         for alt in alternates
     ]
 
@@ -92,3 +103,20 @@ def patch_alternate_script(site_dir: str | Path) -> Path:
         )
     bundle.write_text(script.replace(BUNDLE_SELECTOR, PATCHED_SELECTOR), encoding="utf-8")
     return bundle
+
+
+def mark_simplified_chinese(site_dir: str | Path) -> int:
+    """Write ``<html lang="zh-Hans">`` on the Chinese pages; return how many changed.
+
+    Run after Pagefind has indexed the site: Pagefind names its indexes by ``<html lang>``
+    and the build expects ``zh``; its UI, on a ``zh-Hans`` page, falls back to the ``zh``
+    index (the language without its script subtag).
+    """
+    changed = 0
+    for page in sorted((Path(site_dir) / "zh").rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        marked = _ZH_ROOT.sub('<html lang="zh-Hans"', html, count=1)
+        if marked != html:
+            page.write_text(marked, encoding="utf-8")
+            changed += 1
+    return changed

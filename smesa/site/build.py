@@ -42,7 +42,7 @@ from smesa.data.repository import load_repository
 from smesa.report import charts
 from smesa.site import i18n, sanitize, slugs
 from smesa.site.background import Forked, Worker
-from smesa.site.generate import CHARTS_DIR, GenerateError, PageWriter
+from smesa.site.generate import CHARTS_DIR, UPDATED_KEY, GenerateError, PageWriter
 from smesa.site.view import SiteView
 
 TODAY_VARIABLE = "SMESA_TODAY"  # the date for builds MkDocs starts itself (`mkdocs serve`)
@@ -163,9 +163,13 @@ class SiteBuild:
         self.dirty = []
 
     def page_context(self, page: Any) -> None:
-        """Refuse to write a generated page whose HTML was not sanitised."""
+        """Refuse to write a generated page whose HTML was not sanitised; date it in the
+        sitemap by its records (`lastmod`), not by the build."""
         if sanitize.is_generated(page.meta) and id(page) not in self.clean:
             raise PluginError(f"{page.file.src_uri}: its HTML was not sanitised")
+        updated = page.meta.get(UPDATED_KEY)
+        if updated:
+            page.update_date = str(updated)
 
     def build_error(self) -> None:
         """Stop the children: this build will publish nothing they make."""

@@ -50,6 +50,8 @@ from smesa.site import background, sanitize
 from smesa.site.view import SECTIONS, SiteView
 
 MANIFEST = ".smesa-generated.json"
+# <html lang> and hreflang of each language: the site's Chinese is Simplified Chinese.
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
 # Where the charts are in the built site (written by smesa.site.build, not under docs_dir).
 CHARTS_DIR = "assets/charts"
 LATEST_CASES = 5
@@ -77,10 +79,58 @@ def shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def format_number(value: float | int) -> str:
+def format_number(value: float | int, lang: str = "en") -> str:
+    """`1,240` in English; in Chinese `1240`, and `1.25万` from ten thousand up (Chinese
+    groups digits by ten thousands, and a comma inside Chinese text reads as punctuation)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return f"{value:,}"
+    if lang != "zh":
+        return f"{value:,}"
+    for size, unit in ((100_000_000, "亿"), (10_000, "万")):
+        if abs(value) >= size:
+            return f"{value / size:.4g}{unit}"
+    return f"{value}"
+
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+_PERIOD = re.compile(r"\s*(\d{4}-\d{2}(?:-\d{2})?)\s*(?:to|–|-|—|至)\s*(\d{4}-\d{2}(?:-\d{2})?)\s*")
+
+
+def format_month(text: str, lang: str) -> str:
+    """`2024-07` as `July 2024` / `2024年7月` (`2024-07-15` as a full date); other text as is."""
+    found = _MONTH.fullmatch(text.strip())
+    if not found:
+        return text
+    year, month, day = (int(g) if g else None for g in found.groups())
+    if day:
+        return format_date(dt.date(year, month, day), lang)
+    if lang == "zh":
+        return f"{year}年{month}月"
+    return f"{dt.date(year, month, 1):%B} {year}"
+
+
+def format_period(text: str | None, lang: str) -> str:
+    """A result's period (`2024-07 to 2025-03`) in words: `July 2024 – March 2025`,
+    `2024年7月至2025年3月`. A period in another form is shown as written."""
+    if not text:
+        return ""
+    found = _PERIOD.fullmatch(text)
+    if not found:
+        return format_month(text, lang)
+    start, end = (format_month(part, lang) for part in found.groups())
+    return f"{start}至{end}" if lang == "zh" else f"{start} – {end}"
+
+
+# Units written with a Western magnitude, and the Chinese one to say instead (x factor).
+_CHINESE_MAGNITUDES = (("十亿", 10, "亿"), ("百万", 100, "万"), ("千万", 1000, "万"))
+_SESSION = re.compile(r"SMEWG\s?(\d+)")
+
+
+def ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
 
 
 @cache
@@ -105,6 +155,29 @@ def tidy(markdown_text: str) -> str:
     it the next term would continue the previous definition.
     """
     return _BLANK_LINES.sub("\n\n", markdown_text)
+
+
+_ANY_HEADING = re.compile(r"^(#{1,5})(?= )", re.MULTILINE)
+
+
+def demote(markdown_text: str, below: int) -> str:
+    """Headings of contributor Markdown moved down so that the first level is `below`+1:
+    a "## Opening" in minutes shown under the page's "## Minutes" becomes "### Opening"."""
+    levels = [len(m.group(1)) for m in _ANY_HEADING.finditer(markdown_text)]
+    if not levels:
+        return markdown_text
+    shift = below + 1 - min(levels)
+    if shift <= 0:
+        return markdown_text
+    return _ANY_HEADING.sub(lambda m: "#" * min(6, len(m.group(1)) + shift), markdown_text)
+
+
+def _page_url(docs_path: str) -> str:
+    """The directory URL of a docs page (`cases/x.md` -> `cases/x`, `index.md` -> ``)."""
+    url = docs_path.removesuffix(".md")
+    if url == "index" or url.endswith("/index"):
+        url = url.removesuffix("index")
+    return url.strip("/")
 
 
 def starts_with_heading(markdown_text: str | None) -> bool:
@@ -162,10 +235,11 @@ class PageContext:
             self.missing = True
         return text
 
-    def md(self, text: models.Text | None) -> Markup:
+    def md(self, text: models.Text | None, below: int = 1) -> Markup:
         """Contributor Markdown of this page's record, as a block: no raw HTML or
-        attribute list takes effect (`inert_markdown`), and the page is sanitised too."""
-        return Markup(inert_markdown(self.t(text).strip()))
+        attribute list takes effect (`inert_markdown`), and the page is sanitised too.
+        Its headings sit below a heading of level `below` (minutes under "Minutes")."""
+        return Markup(demote(inert_markdown(self.t(text).strip()), below))
 
     def md_of(self, text: models.Text | None) -> Markup:
         """Contributor Markdown of another record shown on this page, made inert as `md`."""
@@ -231,12 +305,82 @@ class PageContext:
         return format_date(day, self.lang)
 
     def dates(self, start: dt.date, end: dt.date | None) -> str:
+        """`8–10 July 2025`, `2025年7月8日至10日`; the year and month once when shared."""
         if end is None or end == start:
             return self.date(start)
+        if self.lang == "zh":
+            if (start.year, start.month) == (end.year, end.month):
+                return f"{self.date(start)}至{end.day}日"
+            if start.year == end.year:
+                return f"{self.date(start)}至{end.month}月{end.day}日"
+            return f"{self.date(start)}至{self.date(end)}"
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}–{self.date(end)}"
         return f"{self.date(start)} – {self.date(end)}"
 
     def number(self, value: float | int) -> str:
-        return format_number(value)
+        return format_number(value, self.lang)
+
+    def period(self, text: str | None) -> str:
+        return format_period(text, self.lang)
+
+    @property
+    def comma(self) -> str:
+        """What separates items of a list of names: `、` in Chinese, `; ` in English
+        ("Hong Kong, China" holds a comma)."""
+        return "、" if self.lang == "zh" else "; "
+
+    def aside(self, text: str) -> str:
+        """`text` in brackets after what precedes it: full-width ones in Chinese."""
+        return f"（{text}）" if self.lang == "zh" else f" ({text})"
+
+    def session(self, code: str | None) -> Markup:
+        """An SMEWG session code (`SMEWG61`) in words, linked to the meeting's page when
+        the alliance recorded that session."""
+        if not code:
+            return Markup("")
+        found = _SESSION.fullmatch(code.strip())
+        if not found:
+            return inline(code)
+        number = int(found.group(1))
+        words = self.label("smewg_session_n", n=number, nth=ordinal(number))
+        meeting = next((m for m in self.view.meetings if m.smewg_session == code), None)
+        if meeting is None:
+            return inline(words)
+        return self.record(models.Meeting, meeting.id, self.name(meeting.title))
+
+    def result_figure(self, result: models.Result) -> str:
+        """`21 → 6 working days`, `1,240 SMEs`: a result as a figure, before and after."""
+        unit = self.t(result.unit)
+        amount, baseline = result.value, result.baseline
+        if self.lang == "zh":
+            # "1.86 十亿元" reads as a translation: Chinese counts in 万 and 亿 (18.6亿元).
+            for prefix, factor, instead in _CHINESE_MAGNITUDES:
+                if unit.startswith(prefix):
+                    unit = instead + unit.removeprefix(prefix)
+                    amount = round(amount * factor, 6)
+                    baseline = None if baseline is None else round(baseline * factor, 6)
+                    break
+        value = self.number(amount)
+        if baseline is not None:
+            value = f"{self.number(baseline)} → {value}"
+        if not unit:
+            return value
+        # Chinese units follow the number directly (6个工作日, 1240家).
+        return f"{value}{unit}" if self.lang == "zh" else f"{value} {unit}"
+
+    def headline(self, case: models.Case) -> models.Result | None:
+        """The result a card leads with: the first one with a before and after, else the first."""
+        with_baseline = [r for r in case.results if r.baseline is not None]
+        return (with_baseline or case.results or [None])[0]
+
+    def href(self, target: str) -> str:
+        """The URL of docs page `target` relative to this page's URL (for raw HTML, where
+        MkDocs does not rewrite .md links)."""
+        here = _page_url(self.path)
+        there = _page_url(target)
+        rel = _relative(there or ".", here or ".")
+        return "./" if rel == "." else rel + "/"
 
     def approval(self, approval: models.Approval | None) -> str:
         if approval is None:
@@ -244,15 +388,18 @@ class PageContext:
         return self.label("approval_text", date=self.date(approval.date), ref=approval.ref)
 
     def participant(self, participant: models.Participant) -> Markup:
-        name = self.member(participant.member) if participant.member else None
-        parts = [name or inline(self.name(participant.name))]
+        """A member institution by its linked name; anyone else with what they are, their
+        economy and the approval that let them take part."""
+        if participant.member and participant.member in self.view.member_by_id:
+            return self.member(participant.member)
+        name = inline(self.name(participant.name))
         details = [self.kind("participant_kinds", participant.kind)]
         if participant.economy:
             details.append(self.economy(participant.economy))
         if participant.approval:
-            details.append(self.approval(participant.approval))
-        parts.append(inline(f"({'; '.join(details)})"))
-        return Markup(" ").join(parts)
+            details.append(self.label("approved_on", approval=self.approval(participant.approval)))
+        separator = "；" if self.lang == "zh" else "; "
+        return name + inline(self.aside(separator.join(details)))
 
 
 @dataclass
@@ -265,22 +412,51 @@ class PageSpec:
     description: Callable[[PageContext], str]
     sample: bool = False
     values: dict[str, Any] = field(default_factory=dict)
+    # The page's heading when it is not its title (the home page: "Home" in the
+    # navigation and the browser tab, the alliance's name as its heading).
+    heading: Callable[[PageContext], str] | None = None
+    # Maintainer material written in English only (the data rules): in another language
+    # the page says so in that language and marks its English text as English.
+    english_only: bool = False
+    # Rendered text that names records by id (the annual reports and the dashboard,
+    # made by smesa.report): ids become linked titles and ISO dates words.
+    names_records: bool = False
 
 
 def render(spec: PageSpec, view: SiteView, lang: str) -> str:
     ctx = PageContext(view, lang, spec.path)
-    title = spec.title(ctx)
-    description = shorten(plain(spec.description(ctx)))
-    body = tidy(environment().get_template(spec.template).render(ctx=ctx, **spec.values))
-    meta = {
+    # An English-only page is English throughout, under a note in the page's language.
+    page_ctx = PageContext(view, "en", spec.path) if spec.english_only else ctx
+    title = spec.title(page_ctx)
+    description = shorten(plain(spec.description(page_ctx)))
+    body = tidy(environment().get_template(spec.template).render(ctx=page_ctx, **spec.values))
+    if spec.names_records:
+        body = reader_names(body, ctx)
+    meta: dict[str, Any] = {
         # Material prints these without escaping (nav, <meta>): escape them here.
         "title": html.escape(" ".join(title.split())),
         "description": html.escape(description),
         sanitize.GENERATED_KEY: sanitize.GENERATED_VALUE,
     }
+    if spec.english_only and lang != "en":
+        # Its table of contents would list English headings outside the English part.
+        meta["hide"] = ["toc"]
+    updated = last_changed(spec, view)
+    if updated is not None:
+        meta[UPDATED_KEY] = updated.isoformat()
     head = ["---", front_matter(meta), "---", ""]
-    head.append(f"# {inline(title)}")
+    english_only = spec.english_only and lang != "en"
+    if english_only:
+        head.append('<div lang="en" markdown="1">')
+        head.append("")
+    heading = spec.heading(page_ctx) if spec.heading else title
+    head.append(f"# {inline(heading)}")
     head.append("")
+    if english_only:
+        # Inside the English part: its heading comes first, then this Chinese note.
+        note = escape(ctx.label("english_only"))
+        head.append(f'<p class="smesa-untranslated" lang="{HTML_LANG[lang]}">{note}</p>')
+        head.append("")
     if ctx.missing:
         head.append(f'<p class="smesa-untranslated">{escape(ctx.label("untranslated"))}</p>')
         head.append("")
@@ -291,10 +467,79 @@ def render(spec: PageSpec, view: SiteView, lang: str) -> str:
         note = escape(ctx.label("sample_note"))
         head.append(f'<p class="smesa-sample"><strong>{note}</strong></p>')
         head.append("")
-    return "\n".join(head) + "\n" + body.strip() + "\n"
+    tail = "\n\n</div>\n" if english_only else "\n"
+    return "\n".join(head) + "\n" + body.strip() + tail
 
 
-def front_matter(meta: dict[str, str]) -> str:
+UPDATED_KEY = "smesa_updated"  # the sitemap's lastmod (smesa.site.build.page_context)
+
+
+def record_day(record: Any) -> dt.date | None:
+    """The last day a record's public content changed, as far as the record says."""
+    days = [
+        getattr(record, name, None)
+        for name in ("published", "withdrawn", "joined", "submitted", "end_date", "date")
+    ]
+    approval = getattr(record, "approval", None)
+    for forum in ("smewg", "sce"):
+        given = getattr(approval, forum, None) if approval is not None else None
+        days.append(getattr(given, "date", None))
+    days = [d for d in days if isinstance(d, dt.date)]
+    if days:
+        return max(days)
+    year = getattr(record, "year", None)
+    return dt.date(year, 1, 1) if isinstance(year, int) else None
+
+
+def last_changed(spec: PageSpec, view: SiteView) -> dt.date | None:
+    """When a page's content last changed, from its records (not the build date): its
+    own record, else the records it lists, else every public record."""
+    own = spec.values.get("record") or spec.values.get("member")
+    if own is not None:
+        return record_day(own)
+    listed = spec.values.get("records")
+    if listed is None:
+        listed = [
+            *view.cases,
+            *view.members,
+            *view.meetings,
+            *view.proposals,
+            *view.activities,
+            *view.reports,
+        ]
+    days = [d for d in map(record_day, listed) if d is not None and d <= view.repo.today]
+    return max(days, default=None)
+
+
+_ISO_DATE = re.compile(r"(?<![\w/-])(\d{4})-(\d{2})-(\d{2})(?![\w/-])")
+
+
+def reader_names(markdown_text: str, ctx: PageContext) -> str:
+    """Text made by smesa.report for maintainers as well ("Met: plenary-2025 on
+    2025-09-16") as a reader reads it: each record id becomes the record's title, linked
+    to its page, and each ISO date a written date."""
+    names = ctx.view.record_names()
+
+    def name(found: re.Match[str]) -> str:
+        model, title = names[found.group(0)]
+        target = ctx.view.page_of(model, found.group(0)) if model else None
+        return str(ctx.a(ctx.name(title), target))
+
+    if names:
+        ids = "|".join(re.escape(i) for i in sorted(names, key=len, reverse=True))
+        markdown_text = re.sub(rf"(?<![\w/.-])(?:{ids})(?![\w/-])", name, markdown_text)
+
+    def date(found: re.Match[str]) -> str:
+        try:
+            day = dt.date(*(int(g) for g in found.groups()))
+        except ValueError:
+            return found.group(0)
+        return ctx.date(day)
+
+    return _ISO_DATE.sub(date, markdown_text)
+
+
+def front_matter(meta: dict[str, Any]) -> str:
     """`meta` as YAML, one `key: value` line each (no folding: width is unbounded).
 
     libyaml's emitter (CSafeDumper) writes the same bytes as PyYAML's pure-Python one
@@ -321,9 +566,10 @@ def page_specs(view: SiteView) -> Iterable[PageSpec]:
     yield PageSpec(
         "index.md",
         "home.md.j2",
-        _label("home"),
+        _label("home_nav"),
         _label("home_description"),
         values={"latest": LATEST_CASES},
+        heading=_label("home"),
     )
     yield PageSpec("about/index.md", "about.md.j2", _label("about"), _label("about_description"))
     yield PageSpec(
@@ -366,6 +612,7 @@ def page_specs(view: SiteView) -> Iterable[PageSpec]:
                 _text(getattr(record, "summary", None) or record.title),  # type: ignore[attr-defined]
                 record.sample,
                 {"record": record, "report_body": _report_body},
+                names_records=model is models.Report,
             )
     yield from rule_pages()
     yield from reporting_pages(view)
@@ -392,6 +639,7 @@ def reporting_pages(view: SiteView) -> Iterable[PageSpec]:
         lambda ctx: words["status_title"][ctx.lang],
         _label("reports_description"),
         values={"content": reporting.status_page_body},
+        names_records=True,
     )
     # One page per year: a published report's own page carries its figures
     # (report.md.j2); a year without one gets a page of its figures to date.
@@ -399,9 +647,10 @@ def reporting_pages(view: SiteView) -> Iterable[PageSpec]:
         yield PageSpec(
             f"reports/annual-{year}.md",
             "reporting-embed.md.j2",
-            lambda ctx, year=year: words["default_title"][ctx.lang].format(year=year),
+            lambda ctx, year=year: ctx.label("annual_report_title", year=year),
             _label("reports_description"),
             values={"content": partial(reporting.report_page_body, year=year)},
+            names_records=True,
         )
 
 
@@ -433,6 +682,7 @@ def rule_pages() -> Iterable[PageSpec]:
         _label("rules"),
         _label("rules_description"),
         values={"rules": registered},
+        english_only=True,
     )
     for rule in registered:
         yield PageSpec(
@@ -441,6 +691,7 @@ def rule_pages() -> Iterable[PageSpec]:
             lambda ctx, rule=rule: f"{rule.id} {rule.title}",
             lambda ctx, rule=rule: rule.title,
             values={"rule": rule},
+            english_only=True,
         )
 
 

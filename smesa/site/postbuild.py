@@ -38,6 +38,7 @@ def finish_site(config: MkDocsConfig) -> None:
         indexing.stop()
         raise
     pagefind.finish_index(indexing, i18n.build_languages(config))
+    alternates.mark_simplified_chinese(site)
     found += inert.verify_tree(site, within=SEARCH)
     refuse_active(found)
 

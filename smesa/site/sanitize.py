@@ -24,7 +24,7 @@ import nh3
 GENERATED_KEY = "smesa"
 GENERATED_VALUE = "generated"
 
-TAGS = nh3.ALLOWED_TAGS | {"select", "option", "label"}
+TAGS = nh3.ALLOWED_TAGS | {"select", "option", "label", "button"}
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "lang", "dir", "hidden", "aria-live", "aria-label"},
     "a": {"href", "hreflang"},
@@ -37,6 +37,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "li": {"data-year", "data-economy", "data-topics"},
     "label": {"for"},
     "option": {"value", "selected"},
+    "button": {"type"},
 }
 # Dropped together with their content, not just unwrapped.
 DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}

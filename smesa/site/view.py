@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import TypeVar
+from types import SimpleNamespace
+from typing import Any, TypeVar
 
 from smesa.data import models
 from smesa.data.repository import Repository
@@ -120,8 +121,28 @@ class SiteView:
         codes = {m.economy for m in self.active_members}
         return [code for code in self.repo.economies if code in codes]
 
-    def page_of(self, model: type[models.Output], record_id: str) -> str | None:
+    def record_names(self) -> dict[str, tuple[type[models.Record] | None, Any]]:
+        """Every public record's id, with its kind and what a reader calls it (a Text, or
+        anything with `en` and `zh`): text made for maintainers names records by id."""
+        names: dict[str, tuple[type[models.Record] | None, Any]] = {}
+        for model in SECTIONS:
+            for record in self.published(model):
+                names[record.id] = (model, record.title)  # type: ignore[attr-defined]
+        for member in self.members:
+            names[member.id] = (models.Member, member.name)
+        for entry in self.repo.of(models.Presidium):
+            term = entry.record
+            years = f"{term.start.year}–{term.end.year}"
+            names[term.id] = (
+                None,
+                SimpleNamespace(en=f"the Presidium {years}", zh=f"{years}年主席团"),
+            )
+        return names
+
+    def page_of(self, model: type[models.Record], record_id: str) -> str | None:
         """The docs path (inside a language folder) of a published record's page."""
+        if model is models.Member:
+            return f"members/{record_id}.md" if record_id in self.member_by_id else None
         if model not in self._published_ids:
             self._published_ids[model] = {r.id for r in self.published(model)}
         return (

@@ -32,6 +32,8 @@ MEMBERS = {e.record.id: e.record for e in REPO.of(models.Member)}
 A_CASE = PUBLISHED_CASES[0].id
 A_MEMBER = sorted(MEMBERS)[0]
 LANGUAGE_PREFIX = {"en": "", "zh": "/zh"}
+# <html lang> and hreflang: the site's Chinese is Simplified Chinese.
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
 
 # Every kind of page, inside a language folder.
 PAGES = [
@@ -69,7 +71,7 @@ def switch_language(site: SitePage, lang: str) -> tuple[str, str]:
     page = site.page
     page.click(".md-select .md-header__button")
     with page.expect_navigation():
-        page.click(f"a.md-select__link[hreflang={lang}]")
+        page.click(f'a.md-select__link[hreflang="{HTML_LANG[lang]}"]')
     return site.path, page.evaluate("document.documentElement.lang")
 
 
@@ -78,7 +80,7 @@ def switch_language(site: SitePage, lang: str) -> tuple[str, str]:
 )
 def test_language_switch_keeps_the_page(site: SitePage, path: str) -> None:
     site.open(path)
-    assert switch_language(site, "zh") == (f"/zh{path}", "zh")
+    assert switch_language(site, "zh") == (f"/zh{path}", "zh-Hans")
     assert switch_language(site, "en") == (path, "en")
     assert_clean(site)
 
@@ -254,11 +256,62 @@ def test_not_found_page_in_each_language(site: SitePage) -> None:
     headings = {}
     for lang, prefix in LANGUAGE_PREFIX.items():
         page = site.open(f"{prefix}/404.html")
-        assert page.evaluate("document.documentElement.lang") == lang
+        assert page.evaluate("document.documentElement.lang") == HTML_LANG[lang]
         headings[lang] = page.inner_text("article h1")
     assert headings["en"].startswith("404")
     assert headings["zh"].startswith("404")
     assert headings["en"] != headings["zh"]
+    assert_clean(site)
+
+
+def test_root_not_found_page_speaks_both_languages(site: SitePage) -> None:
+    """The hosting serves only the root 404.html, for Chinese addresses too: it says it in
+    both languages, with links home and to the search in each."""
+    page = site.open("/zh/no-such-page/")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    links = page.eval_on_selector_all(
+        "article a", "links => links.map(a => new URL(a.href).pathname)"
+    )
+    assert links == ["/", "/search/", "/zh/", "/zh/search/"]
+    assert page.get_attribute("article section", "lang") == "zh-Hans"
+    assert "页面未找到" in page.inner_text("article section")
+
+
+def test_case_filter_is_kept_across_the_language_switch(site: SitePage) -> None:
+    value = narrowing_value("topic")
+    site.open("/cases/")
+    select_filters(site, topic=value)
+    switch_language(site, "zh")
+    assert location(site) == ("/zh/cases/", {"topic": value})
+    assert site.page.input_value("#filter-topic") == value
+    assert_listed(site, expected_cases(topic=value))
+    switch_language(site, "en")
+    assert location(site) == ("/cases/", {"topic": value})
+    assert_clean(site)
+
+
+def test_no_match_shows_the_empty_state_and_a_reset(site: SitePage) -> None:
+    """Filters that leave no case say so and offer to show every case again; each option
+    says how many cases it leaves."""
+    years = {str(case.year) for case in PUBLISHED_CASES}
+    pairs = [
+        (year, code)
+        for year in sorted(years)
+        for code in sorted({case_economy(c) for c in PUBLISHED_CASES})
+        if not expected_cases(year=year, economy=code)
+    ]
+    assert pairs, "the sample data must hold a year and an economy with no case together"
+    year, code = pairs[0]
+    site.open("/cases/")
+    label = site.page.eval_on_selector(f'#filter-year option[value="{year}"]', "o => o.textContent")
+    assert label.endswith(f"({len(expected_cases(year=year))})")
+    select_filters(site, year=year, economy=code)
+    assert_listed(site, set())
+    assert site.page.is_visible("#case-empty")
+    site.page.click("#case-empty .smesa-filter-reset")
+    assert_listed(site, {case.id for case in PUBLISHED_CASES})
+    assert not site.page.is_visible("#case-empty")
+    assert location(site) == ("/cases/", {})
     assert_clean(site)
 
 

@@ -1,0 +1,303 @@
+"""Every kind of page on phones and on a desktop, in both languages, in headless Chromium:
+no sideways scrolling at 320, 360 and 390 px, tables and charts that fit or scroll
+inside themselves, legible charts without layout shift, a keyboard path through the
+header that skips hidden menus, and axe on every page kind.
+
+Screenshots of every page kind (desktop and 390 px, both languages) are written to
+tests/browser/screenshots/ (git-ignored, or $SMESA_SCREENSHOTS) for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from smesa.data import models
+from smesa.data.repository import load_repository
+from tests.conftest import ROOT, TODAY
+
+pytestmark = pytest.mark.browser
+
+REPO = load_repository(ROOT, TODAY)
+
+
+def first_published(model: type[models.Output]) -> str:
+    ids = sorted(e.record.id for e in REPO.of(model) if e.record.status == "published")
+    assert ids, f"no published {model.kind} in data/"
+    return ids[0]
+
+
+def a_case_with_results() -> str:
+    cases = sorted(
+        (e.record for e in REPO.of(models.Case) if e.record.status == "published"),
+        key=lambda case: case.id,
+    )
+    return next(case.id for case in cases if case.results)
+
+
+MEMBER = sorted(e.record.id for e in REPO.of(models.Member))[0]
+RULE = "sm101"
+
+# One page of each kind, inside a language folder.
+PAGE_KINDS = {
+    "home": "/",
+    "about": "/about/",
+    "tor": "/about/tor/",
+    "members": "/members/",
+    "member": f"/members/{MEMBER}/",
+    "cases": "/cases/",
+    "case": f"/cases/{a_case_with_results()}/",
+    "meetings": "/meetings/",
+    "meeting": f"/meetings/{first_published(models.Meeting)}/",
+    "recommendations": "/recommendations/",
+    "recommendation": f"/recommendations/{first_published(models.Proposal)}/",
+    "activities": "/activities/",
+    "activity": f"/activities/{first_published(models.Activity)}/",
+    "reports": "/reports/",
+    "report": f"/reports/{first_published(models.Report)}/",
+    "status": "/reports/status/",
+    "statistics": "/statistics/",
+    "search": "/search/",
+    "rules": "/rules/",
+    "rule": f"/rules/{RULE}/",
+    "404": "/404.html",
+}
+LANGUAGES = {"en": "", "zh": "/zh"}
+PHONES = (320, 360, 390)
+DESKTOP = 1280
+
+SCREENSHOTS = Path(os.environ.get("SMESA_SCREENSHOTS", Path(__file__).parent / "screenshots"))
+
+
+@pytest.fixture(scope="module")
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="en-US")
+    yield context
+    context.close()
+
+
+def open_at(context: BrowserContext, url: str) -> Page:
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    return page
+
+
+OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll("body *")].filter((node) => {
+        const box = node.getBoundingClientRect();
+        if (box.width === 0 || getComputedStyle(node).visibility === "hidden") return false;
+        // Inside something that scrolls sideways by itself (a table, a chart): fine.
+        for (let up = node.parentElement; up && up !== document.body; up = up.parentElement) {
+            const style = getComputedStyle(up);
+            if (["auto", "scroll", "hidden", "clip"].includes(style.overflowX)) return false;
+        }
+        return box.right > width + 0.5 || box.left < -0.5;
+    });
+    return {
+        scroll: document.documentElement.scrollWidth - width,
+        wide: wide.slice(0, 5).map((n) => n.tagName.toLowerCase() + "." + n.className),
+    };
+}"""
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, base_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 740})
+    too_wide = {}
+    try:
+        page = context.new_page()
+        for lang, prefix in LANGUAGES.items():
+            for kind, path in PAGE_KINDS.items():
+                page.goto(base_url + prefix + path, wait_until="load")
+                found = page.evaluate(OVERFLOW)
+                if found["scroll"] > 0 or found["wide"]:
+                    too_wide[f"{lang} {kind}"] = found
+    finally:
+        context.close()
+    assert too_wide == {}
+
+
+def test_screenshots_of_every_page_kind(browser: Browser, base_url: str) -> None:
+    """Full-page screenshots for review; each must be a real, non-empty PNG."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    written = []
+    for width in (DESKTOP, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        try:
+            page = context.new_page()
+            for lang, prefix in LANGUAGES.items():
+                for kind, path in PAGE_KINDS.items():
+                    page.goto(base_url + prefix + path, wait_until="load")
+                    target = SCREENSHOTS / f"{lang}-{kind}-{width}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    written.append(target)
+        finally:
+            context.close()
+    assert len(written) == 2 * len(LANGUAGES) * len(PAGE_KINDS)
+    for target in written:
+        assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 5000
+
+
+# -- tables, charts, images ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_tables_scroll_inside_themselves(phone: BrowserContext, base_url: str, lang: str) -> None:
+    """A table wider than a phone scrolls in its own frame (the report's activities)."""
+    page = open_at(phone, base_url + LANGUAGES[lang] + PAGE_KINDS["report"])
+    frames = page.evaluate(
+        """() => [...document.querySelectorAll("article table")].map((table) => {
+            const frame = table.closest(".md-typeset__scrollwrap") || table.parentElement;
+            return {
+                fits: table.getBoundingClientRect().width <= frame.clientWidth + 1,
+                scrolls: getComputedStyle(frame).overflowX,
+            };
+        })"""
+    )
+    page.close()
+    assert frames
+    assert [f for f in frames if not f["fits"] and f["scrolls"] not in ("auto", "scroll")] == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_charts_are_legible_and_sized_on_a_phone(
+    phone: BrowserContext, base_url: str, lang: str
+) -> None:
+    """Every image has its size (no layout shift) and no chart is drawn smaller than its
+    own size: the smallest text of a chart is 9 pt = 12 px at that size."""
+    page = open_at(phone, base_url + LANGUAGES[lang] + PAGE_KINDS["statistics"])
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_function(
+        "[...document.querySelectorAll('article img')].every((img) => img.complete)"
+    )
+    images = page.evaluate(
+        """() => [...document.querySelectorAll("article img")].map((img) => ({
+            src: img.getAttribute("src"),
+            width: Number(img.getAttribute("width")),
+            height: Number(img.getAttribute("height")),
+            shown: img.getBoundingClientRect().width,
+        }))"""
+    )
+    page.close()
+    assert len(images) >= 5
+    for image in images:
+        assert image["width"] > 0 and image["height"] > 0, image
+        assert image["shown"] >= image["width"] - 1, image
+
+
+def test_home_and_statistics_do_not_shift_while_loading(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    context.add_init_script(
+        """window.__shift = 0;
+        new PerformanceObserver((list) => {
+            for (const entry of list.getEntries()) {
+                if (!entry.hadRecentInput) window.__shift += entry.value;
+            }
+        }).observe({ type: "layout-shift", buffered: true });"""
+    )
+    shifts = {}
+    try:
+        for lang, prefix in LANGUAGES.items():
+            for kind in ("home", "statistics", "cases"):
+                page = open_at(context, base_url + prefix + PAGE_KINDS[kind])
+                page.wait_for_load_state("networkidle")
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                page.wait_for_timeout(300)
+                shifts[f"{lang} {kind}"] = page.evaluate("window.__shift")
+                page.close()
+    finally:
+        context.close()
+    assert {key: value for key, value in shifts.items() if value > 0.01} == {}
+
+
+# -- keyboard --------------------------------------------------------------------------
+
+FOCUSED = """() => {
+    const node = document.activeElement;
+    return {
+        tag: node.tagName.toLowerCase(),
+        cls: node.className || "",
+        inDrawer: !!node.closest(".md-sidebar--primary"),
+        inMenu: !!node.closest(".md-select__inner"),
+        visible: node.getClientRects().length > 0 && getComputedStyle(node).visibility !== "hidden",
+    };
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_keyboard_reaches_the_menu_and_skips_hidden_links(
+    phone: BrowserContext, base_url: str, lang: str
+) -> None:
+    page = open_at(phone, base_url + LANGUAGES[lang] + PAGE_KINDS["case"])
+    path = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        path.append(page.evaluate(FOCUSED))
+    assert [step for step in path if step["inDrawer"] or not step["visible"]] == []
+    menu = [i for i, step in enumerate(path) if "smesa-menu-button" in step["cls"]]
+    assert menu and menu[0] <= 2, path[:5]
+
+    # The menu opens with the keyboard, and then its links take focus; Escape closes it.
+    page.focus(".smesa-menu-button")
+    page.keyboard.press("Enter")
+    assert page.get_attribute(".smesa-menu-button", "aria-expanded") == "true"
+    page.wait_for_timeout(400)
+    assert page.evaluate(FOCUSED)["inDrawer"]
+    page.keyboard.press("Escape")
+    assert page.get_attribute(".smesa-menu-button", "aria-expanded") == "false"
+    assert "smesa-menu-button" in page.evaluate(FOCUSED)["cls"]
+    page.close()
+
+
+# -- header search ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "query"), [("en", "export"), ("zh", "出口")])
+def test_header_search_puts_the_query_in_the_url(
+    phone: BrowserContext, base_url: str, lang: str, query: str
+) -> None:
+    prefix = LANGUAGES[lang]
+    page = open_at(phone, base_url + prefix + PAGE_KINDS["about"])
+    page.fill("#smesa-q", query)
+    with page.expect_navigation():
+        page.press("#smesa-q", "Enter")
+    assert page.url.startswith(f"{base_url}{prefix}/search/?q=")
+    page.wait_for_selector(".pagefind-ui__result-link")
+    assert page.input_value(".pagefind-ui__search-input") == query
+    # Typing more keeps the URL in step: a reload runs the same search.
+    longer = query + "s"
+    page.fill(".pagefind-ui__search-input", longer)
+    page.wait_for_function("(q) => new URLSearchParams(location.search).get('q') === q", arg=longer)
+    page.close()
+
+
+# -- accessibility ----------------------------------------------------------------------
+
+AXE = Axe()
+
+
+@pytest.mark.parametrize("width", (DESKTOP, 390))
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_axe_finds_no_violation_on_any_page_kind(
+    browser: Browser, base_url: str, lang: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    found = {}
+    try:
+        page = context.new_page()
+        for kind, path in PAGE_KINDS.items():
+            page.goto(base_url + LANGUAGES[lang] + path, wait_until="load")
+            violations = AXE.run(page).response["violations"]
+            if violations:
+                found[kind] = [
+                    f"{v['id']}: {' '.join(map(str, v['nodes'][0]['target']))}" for v in violations
+                ]
+    finally:
+        context.close()
+    assert found == {}
