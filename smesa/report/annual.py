@@ -28,7 +28,7 @@ from smesa.data.repository import Repository
 from smesa.data.texts import REPORT_LABELS, format_date, labels
 from smesa.render.templating import inline
 from smesa.report import charts
-from smesa.tor import obligations
+from smesa.tor import obligations, parameters
 from smesa.tor.clauses import Clause
 from smesa.tor.publication import public
 
@@ -136,7 +136,8 @@ def text_in(text: models.Text | None, lang: str) -> str:
 
 def report_years(repo: Repository) -> range:
     """The years a report can be made for: the term's years up to the current one."""
-    return range(repo.tor.term.start.year, min(repo.today.year, repo.term_end.year) + 1)
+    force = parameters.in_force(repo.tor, repo.today)
+    return range(force.term_start.year, min(repo.today.year, force.term_end.year) + 1)
 
 
 def as_of(repo: Repository, day: dt.date, case_years: Callable[[int], bool]) -> Repository:

@@ -102,3 +102,16 @@ GUIDELINES = Clause(
     "The alliance must follow the APEC guidelines, including the Publication Guidelines and "
     "the Branding Handbook (APEC nomenclature).",
 )
+TOR_REVISION = Clause(
+    "§6",
+    "职权范围修订：APEC中小企业服务联盟职权范围修订须经中小企业工作组批准。",
+    "Revision of the Terms of Reference: revisions of the ToR of the APEC SME Service "
+    "Alliance require the approval of the SMEWG.",
+)
+SUNSET_REVIEW = Clause(
+    "§7",
+    "在本届及未来任期届满之前，该联盟任期及其职权范围由中小企业工作组进行审查，"
+    "随后由经济技术合作高官指导委员会进行审查。",
+    "Before the expiry of this and any future term, the alliance's term and its ToR are "
+    "reviewed by the SMEWG and then by the SCE.",
+)

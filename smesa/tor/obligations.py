@@ -294,13 +294,44 @@ def presidium_election(repo: Repository, today: dt.date) -> Obligation | None:
 
 
 def reviews(repo: Repository, today: dt.date) -> list[Obligation]:
-    """The SMEWG, then SCE, review before the term ends. A recorded SCE extension moves
-    the term's end, and with it the next review."""
-    end = repo.term_end
-    state = _state(False, end, today)
+    """The SMEWG review, then the SCE's, of the term in force before it expires (ToR §7).
+
+    Each is met by a review recorded in tor.yml `reviews` (the SCE's only after the
+    SMEWG's). The SMEWG's is due at its second plenary of the term's last year (31
+    December, "date not yet recorded", until that session is); the SCE's by the end of
+    the term. A recorded SCE extension moves the end, and with it the next reviews.
+    """
+    period = parameters.in_force(repo.tor, today).periods[-1]
+    end = period.end
+
+    def held(forum: str) -> list[models.Review]:
+        found = parameters.reviews_of(repo.tor, forum, period.start, end)
+        return [r for r in found if r.date <= today]
+
+    smewg = next(iter(held("SMEWG")), None)
+    sce = next((r for r in held("SCE") if smewg and r.date > smewg.date), None)
+    smewg_due, recorded = _at_smewg(repo, end.year)
+    if not recorded:
+        smewg_due = end
     return [
-        Obligation(key, None, end, True, None, None, state)
-        for key in ("smewg-review", "sce-review")
+        Obligation(
+            "smewg-review",
+            None,
+            smewg_due,
+            recorded,
+            smewg.ref if smewg else None,
+            smewg.date if smewg else None,
+            _state(smewg is not None, smewg_due, today),
+        ),
+        Obligation(
+            "sce-review",
+            None,
+            end,
+            True,
+            sce.ref if sce else None,
+            sce.date if sce else None,
+            _state(sce is not None, end, today),
+        ),
     ]
 
 
@@ -311,7 +342,7 @@ def awaiting_approval(repo: Repository) -> Iterator[Awaiting]:
     kind in tor.yml `approval_required` without one is shown anyway (SM603 reports it as
     an error); a body also needs the SCE (ToR §6).
     """
-    required = set(repo.tor.approval_required)
+    required = parameters.in_force(repo.tor, repo.today).approval_required
     for entry in repo.entries:
         record = entry.record
         if not isinstance(record, models.Output) or record.status == "draft":
@@ -333,9 +364,10 @@ def dashboard(repo: Repository, today: dt.date | None = None) -> Dashboard:
     """The obligations of the term's years up to `today`'s (later years are not due yet),
     the next Presidium election, the reviews, and what awaits approval."""
     day = today or repo.today
-    board = Dashboard(day, repo.tor.term.start, repo.term_end)
-    last = min(day.year, repo.term_end.year)
-    for year in range(repo.tor.term.start.year, last + 1):
+    force = parameters.in_force(repo.tor, day)
+    board = Dashboard(day, force.term_start, force.term_end)
+    last = min(day.year, force.term_end.year)
+    for year in range(force.term_start.year, last + 1):
         board.obligations.extend(yearly_obligations(repo, year, day))
     election = presidium_election(repo, day)
     if election is not None:

@@ -67,7 +67,7 @@ class ExtensionStatus:
     index: int
     extension: models.Extension
     expiry: dt.date  # the end of the term in force when it was decided
-    problems: tuple[str, ...]
+    problems: tuple[tuple[str, str], ...]  # (field of the extension, why it does not count)
 
     @property
     def lawful(self) -> bool:
@@ -90,11 +90,14 @@ class InForce:
         """The stretch of the term `day` falls in (None before or after the term)."""
         return next((p for p in self.periods if p.start <= day <= p.end), None)
 
-    def presidium_ends(self, start: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    def presidium_ends(
+        self, start: dt.date, years: int | None = None
+    ) -> tuple[dt.date | None, dt.date | None]:
         """(the last day of a full Presidium term from `start`, the last day it may
         serve): the same, or the alliance's end when that comes first (the sunset cuts
-        the term, ToR §7). None past the last date the tools hold."""
-        anniversary = add_years(start, self.presidium_term_years)
+        the term, ToR §7). `years` defaults to the length in force. None past the last
+        date the tools hold."""
+        anniversary = add_years(start, years or self.presidium_term_years)
         if anniversary is None:
             return None, None
         full = anniversary - dt.timedelta(days=1)
@@ -127,21 +130,29 @@ def extension_statuses(tor: models.Tor) -> list[ExtensionStatus]:
     for index in order:
         extension = tor.extensions[index]
         decided = extension.approval.date
-        problems = []
+        problems: list[tuple[str, str]] = []
         if problem := ref_problem(extension.approval.ref, "SCE", decided):
-            problems.append(problem)
+            problems.append(("approval.ref", problem))
         if decided > expiry:
             problems.append(
-                f"the SCE decided it on {decided}, after the term expired on {expiry}: "
-                "the alliance ended then (ToR §7)"
+                (
+                    "approval.date",
+                    f"the SCE decided it on {decided}, after the term expired on {expiry}: "
+                    "the alliance ended then (ToR §7)",
+                )
             )
         if extension.until <= expiry:
-            problems.append(f"until {extension.until} is not after the end it extends ({expiry})")
+            problems.append(
+                ("until", f"until {extension.until} is not after the end it extends ({expiry})")
+            )
         reviewed = [r for r in reviews_of(tor, "SMEWG", start, expiry) if r.date < decided]
         if not reviewed:
             problems.append(
-                f"no SMEWG review of the term ending {expiry} is recorded before the SCE's "
-                "decision (tor.yml reviews: the SMEWG reviews, then the SCE)"
+                (
+                    "approval.date",
+                    f"no SMEWG review of the term ending {expiry} is recorded before the "
+                    "SCE's decision (tor.yml reviews: the SMEWG reviews, then the SCE)",
+                )
             )
         out.append(ExtensionStatus(index, extension, expiry, tuple(problems)))
         if not problems:

@@ -57,6 +57,9 @@ RULES: tuple[Rule, ...] = (
     tor.within_term,  # SM701
     tor.sunset_approaching,  # SM702
     tor.annual_report,  # SM703
+    tor.tor_change_recorded,  # SM704
+    tor.term_review_order,  # SM705
+    tor.extension_approved,  # SM706
     obligations.obligation_due_soon,  # SM710
     obligations.presidium_election_due,  # SM711
     obligations.presidium_in_office,  # SM712

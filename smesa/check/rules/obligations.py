@@ -24,7 +24,8 @@ AT_SMEWG = ("recommendation-paper", "annual-report")
 def _current_year(repo: Repository) -> list[duties.Obligation]:
     """This year's obligations, if this year is in the term."""
     year = repo.today.year
-    if not repo.tor.term.start.year <= year <= repo.term_end.year:
+    force = parameters.in_force(repo.tor, repo.today)
+    if not force.term_start.year <= year <= force.term_end.year:
         return []
     return duties.yearly_obligations(repo, year, repo.today)
 

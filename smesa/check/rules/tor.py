@@ -16,7 +16,7 @@ from smesa.data import models
 from smesa.data.loader import Path_
 from smesa.data.repository import Repository, dotted
 from smesa.data.texts import record_texts
-from smesa.tor import clauses, parameters
+from smesa.tor import adopted, clauses, parameters
 from smesa.tor.obligations import yearly_obligations
 
 CJK = re.compile(r"[\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -133,10 +133,11 @@ def _approval_deadline(record: models.Record) -> tuple[str, dt.date | None]:
 def prior_smewg_approval(repo: Repository) -> Iterator[Hit]:
     """An approved or published branded output carries a prior SMEWG approval.
 
-    Applies to the kinds listed in tor.yml `approval_required`. The approval's date must
-    be on or before the publication (or the activity, or the body's establishment).
+    Applies to the kinds of tor.yml `approval_required` as in force (emptying the list
+    without a recorded revision changes nothing but SM704's finding). The approval's date
+    must be on or before the publication (or the activity, or the body's establishment).
     """
-    required = set(repo.tor.approval_required)
+    required = parameters.in_force(repo.tor, repo.today).approval_required
     for entry in repo.entries:
         record = entry.record
         if record.folder not in required or not isinstance(record, models.Output):
@@ -210,19 +211,20 @@ def new_body_approval(repo: Repository) -> Iterator[Hit]:
 def presidium_term(repo: Repository) -> Iterator[Hit]:
     """A Presidium term lasts three years, cut only by the sunset, and terms do not overlap.
 
-    The length is tor.yml `presidium_term_years` as in force (`smesa.tor.parameters`);
-    the term ends the day before the anniversary of its start (or on it). A term that
-    would run past the end of the alliance's term ends with it (ToR §7: the alliance
+    The length is tor.yml `presidium_term_years` as in force when the term began
+    (`smesa.tor.parameters`); the term ends the day before the anniversary of its start
+    (or on it). A term that would run past the end of the alliance's term ends with it (ToR §7: the alliance
     ends on 31 December 2028 unless the SCE extends it); once an extension is recorded,
     the term runs on to its full length within it. A full term that runs past the end
     is SM701's finding (outside the term), not this rule's.
     """
     force = parameters.in_force(repo.tor, repo.today)
-    years = force.presidium_term_years
     terms = sorted(repo.of(models.Presidium), key=lambda e: e.record.start)
     for entry in terms:
         p = entry.record
-        full, lawful = force.presidium_ends(p.start)
+        # the length in force when the term began: a later revision does not cut it
+        years = parameters.in_force(repo.tor, p.start).presidium_term_years
+        full, lawful = force.presidium_ends(p.start, years)
         if full is None or lawful is None:
             yield Hit(
                 entry,
@@ -573,9 +575,185 @@ def sunset_approaching(repo: Repository) -> Iterator[Hit]:
         yield Hit(tor, path, f"the alliance's term ends on {end}, in {days} days: {todo}")
 
 
+def _listed(value: object) -> str:
+    """A parameter's value as a reader writes it: `3`, `2028-12-31`, `cases, reports`."""
+    if isinstance(value, tuple | list):
+        return ", ".join(map(str, value)) if value else "(none)"
+    return str(value)
+
+
+@rule(
+    "SM704",
+    "tor-change-recorded",
+    Severity.ERROR,
+    clauses.TOR_REVISION,
+    "restore the ToR's value, or record the SMEWG's revision in tor.yml revisions "
+    "({approval: {date, ref}, summary, sets})",
+    examples=(
+        "presidium_term_years: 4\nrevisions: []\n",
+        "presidium_term_years: 4\nrevisions:\n  - approval: {date: 2026-05-12, ref: "
+        "2026/SMEWG62/020}\n    summary: {en: Four-year Presidium terms.}\n"
+        "    sets: {presidium_term_years: 4}\n",
+    ),
+)
+def tor_change_recorded(repo: Repository) -> Iterator[Hit]:
+    """A ToR parameter in tor.yml is the ToR's own, or the one a recorded revision sets.
+
+    `term`, `founded`, `presidium_term_years` and `approval_required` are what the ToR
+    2025–2028 sets (`smesa.tor.adopted`); only a revision approved by the SMEWG and
+    recorded in `revisions`, with a well-formed SMEWG reference, changes the last two,
+    and only an SCE extension moves the end (SM706). The rules apply the values in force
+    whatever tor.yml says, so an unrecorded edit changes nothing but this finding.
+    """
+    tor = repo.reference["tor"]
+    by_key = {a.key: a for a in adopted.ADOPTED}
+    for key, stated, backed in parameters.unbacked(repo.tor, repo.today):
+        path = tuple(key.split("."))
+        if key == "term.end":
+            yield Hit(
+                tor,
+                path,
+                f"term.end is {stated}, but the ToR ends the term on {backed} (§7): the end "
+                "moves only by an SCE extension recorded in extensions",
+                "restore term.end and record the SCE's extension in extensions",
+            )
+            continue
+        words = by_key[key]
+        revisable = key in adopted.REVISABLE
+        yield Hit(
+            tor,
+            path,
+            f"{key} is {_listed(stated)}, but the ToR sets {_listed(backed)} "
+            f"({words.section}: {words.zh})"
+            + (" and no recorded revision changes it" if revisable else ""),
+            None if revisable else f"restore {key}: it is the ToR's text, not a setting",
+        )
+    for i, revision in enumerate(repo.tor.revisions):
+        decided = revision.approval.date
+        if problem := parameters.ref_problem(revision.approval.ref, "SMEWG", decided):
+            yield Hit(
+                tor,
+                ("revisions", i, "approval", "ref"),
+                f"revision {i + 1} does not count: {problem}",
+                "write the reference of the SMEWG's decision, e.g. 2026/SMEWG62/020",
+            )
+        if decided > repo.today:
+            yield Hit(
+                tor,
+                ("revisions", i, "approval", "date"),
+                f"revision {i + 1} is dated {decided}, after today: record it once decided",
+            )
+        sets = revision.sets
+        if sets.presidium_term_years is None and sets.approval_required is None:
+            yield Hit(tor, ("revisions", i, "sets"), f"revision {i + 1} sets no parameter")
+        for j, folder in enumerate(sets.approval_required or ()):
+            if folder not in models.BY_FOLDER:
+                yield Hit(
+                    tor,
+                    ("revisions", i, "sets", "approval_required", j),
+                    f"revision {i + 1}: {folder!r} is not a data folder",
+                    "name folders of data/: " + ", ".join(sorted(models.BY_FOLDER)),
+                )
+
+
+@rule(
+    "SM705",
+    "term-review-order",
+    Severity.ERROR,
+    clauses.SUNSET_REVIEW,
+    "record the SMEWG's review first, then the SCE's, both before the term expires",
+    examples=(
+        "reviews:\n  - {forum: SCE, date: 2028-09-10, ref: 2028/SOM3/SCE/011}\n",
+        "reviews:\n  - {forum: SMEWG, date: 2028-08-17, ref: 2028/SMEWG67/009}\n"
+        "  - {forum: SCE, date: 2028-09-10, ref: 2028/SOM3/SCE/011}\n",
+    ),
+)
+def term_review_order(repo: Repository) -> Iterator[Hit]:
+    """The SMEWG reviews the alliance's term before the SCE, both before it expires.
+
+    Each review in tor.yml `reviews` is dated within the term in force (the term as
+    adopted, or an extension of it), has a well-formed APEC reference of its forum, and
+    an SCE review follows an SMEWG review of the same term. A review is a record of what
+    happened: none is dated after today.
+    """
+    tor = repo.reference["tor"]
+    force = parameters.in_force(repo.tor, repo.today)
+    for i, review in enumerate(repo.tor.reviews):
+        if problem := parameters.ref_problem(review.ref, review.forum, review.date):
+            yield Hit(
+                tor, ("reviews", i, "ref"), f"the {review.forum} review does not count: {problem}"
+            )
+        if review.date > repo.today:
+            yield Hit(
+                tor,
+                ("reviews", i, "date"),
+                f"the {review.forum} review is dated {review.date}, after today: record it "
+                "once it has taken place",
+            )
+        period = force.period_of(review.date)
+        if period is None:
+            where = (
+                "before the term began"
+                if review.date < force.term_start
+                else (f"after the alliance's term expired on {force.term_end}")
+            )
+            yield Hit(
+                tor,
+                ("reviews", i, "date"),
+                f"the {review.forum} review of {review.date} is {where}",
+            )
+            continue
+        if review.forum == "SCE":
+            earlier = [
+                r
+                for r in parameters.reviews_of(repo.tor, "SMEWG", period.start, period.end)
+                if r.date < review.date
+            ]
+            if not earlier:
+                yield Hit(
+                    tor,
+                    ("reviews", i, "date"),
+                    f"the SCE reviewed the term ending {period.end} on {review.date}, but no "
+                    "SMEWG review of it is recorded before: the SMEWG reviews first (ToR §7)",
+                )
+
+
+@rule(
+    "SM706",
+    "extension-approved",
+    Severity.ERROR,
+    clauses.SUNSET,
+    "record the SCE's decision as decided, before the term expired, after the SMEWG's "
+    "review, with its APEC reference (e.g. 2028/SOM3/SCE/012)",
+    examples=(
+        "extensions:\n  - until: 2032-12-31\n    approval: {date: 2029-01-15, ref: SCE ok}\n",
+        "reviews:\n  - {forum: SMEWG, date: 2028-08-17, ref: 2028/SMEWG67/009}\n"
+        "extensions:\n  - until: 2032-12-31\n"
+        "    approval: {date: 2028-11-20, ref: 2028/SOM3/SCE/014}\n",
+    ),
+)
+def extension_approved(repo: Repository) -> Iterator[Hit]:
+    """An extension of the alliance's term is an SCE decision taken before it expired.
+
+    The SCE decides it (a well-formed SCE reference) on or before the end of the term in
+    force, after the SMEWG reviewed that term (tor.yml `reviews`), and it moves the end
+    later. An extension that fails any of these moves nothing: the alliance's dated work
+    after the end is outside its term (SM701) and the sunset stands (SM702).
+    """
+    tor = repo.reference["tor"]
+    for status in parameters.in_force(repo.tor, repo.today).extensions:
+        for field, problem in status.problems:
+            yield Hit(
+                tor,
+                ("extensions", status.index, *field.split(".")),
+                f"the extension to {status.extension.until} does not count: {problem}",
+            )
+
+
 def _finished_years(repo: Repository) -> range:
     """Years of the term that are over: their yearly obligations are due."""
-    return range(repo.tor.term.start.year, min(repo.today.year, repo.term_end.year + 1))
+    force = parameters.in_force(repo.tor, repo.today)
+    return range(force.term_start.year, min(repo.today.year, force.term_end.year + 1))
 
 
 def _yearly(repo: Repository, key: str, what: str) -> Iterator[Hit]:
