@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from smesa.data.repository import load_repository
+from smesa.data.texts import labels
 from smesa.report import charts
 from tests.conftest import APPROVAL, ROOT, TODAY, RepoFactory, baseline, text
 
@@ -137,8 +138,8 @@ def test_an_unpublished_case_counts_nowhere(make_repo: RepoFactory, status: str)
     assert dict(charts.chart_data(repo, "cases-by-topic"))["women-and-inclusive-smes"] == 0
     assert charts.chart_data(repo, "cases-per-year") == [("2025", 1), ("2026", 0)]
     assert charts.chart_data(repo, "economy-coverage") == [("members", 2), ("cases", 1)]
-    en = charts.cases_by_economy(repo, "en").decode()
-    zh = charts.cases_by_economy(repo, "zh").decode()
+    en = charts.CHARTS["cases-by-economy"].render(repo, "en").decode()
+    zh = charts.CHARTS["cases-by-economy"].render(repo, "zh").decode()
     assert "People's Republic of China" in en and "Chinese Taipei" not in en
     assert "中国" in zh and "中国台北" not in zh
 
@@ -181,7 +182,10 @@ def test_economy_names_follow_apec_usage(sample_svgs):
 
 
 def test_output_is_identical_across_runs_and_processes(sample, sample_svgs, tmp_path):
-    assert charts.membership_growth(sample, "zh") == sample_svgs["membership-growth", "zh"]
+    assert (
+        charts.CHARTS["membership-growth"].render(sample, "zh")
+        == sample_svgs["membership-growth", "zh"]
+    )
     script = (
         "import sys; from pathlib import Path; from smesa.data.repository import load_repository;"
         "from smesa.report.charts import chart_files; from tests.conftest import ROOT, TODAY;"
@@ -204,8 +208,8 @@ def test_chart_files_name_every_chart_in_every_language(sample, sample_svgs):
 def test_a_missing_cjk_font_is_a_clear_error(sample, monkeypatch):
     monkeypatch.setattr(charts, "CJK_FAMILY", "No Such CJK Font")
     with pytest.raises(charts.ChartFontMissing, match="fonts-noto-cjk"):
-        charts.cases_by_topic(sample, "zh")
-    assert charts.cases_by_topic(sample, "en").startswith(b"<?xml")
+        charts.CHARTS["cases-by-topic"].render(sample, "zh")
+    assert charts.CHARTS["cases-by-topic"].render(sample, "en").startswith(b"<?xml")
 
 
 def test_compact_svg_rounds_glyphs_and_drops_layout_whitespace():
@@ -222,3 +226,16 @@ def test_compact_svg_rounds_glyphs_and_drops_layout_whitespace():
 def test_importing_the_module_does_not_import_matplotlib():
     code = "import sys, smesa.report.charts; sys.exit('matplotlib' in sys.modules)"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_every_chart_has_its_words_in_both_languages_and_the_label_file_no_other():
+    words = labels(charts.CHART_LABELS)
+    assert list(words) == list(charts.CHARTS)
+    for name, chart in charts.CHARTS.items():
+        for lang in ("en", "zh"):
+            assert chart.title[lang].strip() and chart.alt[lang].strip(), (name, lang)
+            assert len(chart.columns[lang]) == 2 and all(chart.columns[lang]), (name, lang)
+    bars = charts.CHARTS["economy-coverage"].words["bars"]
+    assert set(bars) == {
+        key for key, _ in charts.chart_data(load_repository(ROOT, TODAY), "economy-coverage")
+    }

@@ -129,9 +129,7 @@ class AnnualReport:
 
 def text_in(text: models.Text | None, lang: str) -> str:
     """A record text in `lang`, English when it has no translation."""
-    if text is None:
-        return ""
-    return (getattr(text, lang) or text.en or text.zh or "").strip()
+    return text.read(lang).strip() if text is not None else ""
 
 
 def report_years(repo: Repository) -> range:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from smesa.data import models
 from smesa.data.models import LANGUAGES
 from smesa.data.repository import Repository
+from smesa.data.texts import labels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -47,16 +48,38 @@ class ChartFontMissing(RuntimeError):
     """The CJK font the Chinese charts need is not installed."""
 
 
+CHART_LABELS = "charts.yml"  # titles, text alternatives, table headers
+
+
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """One chart: what it counts, how it reads in each language, how it is drawn."""
+    """One chart: what it counts and how it is drawn; its words are in charts.yml."""
 
     name: str
-    render: Callable[[Repository, str], bytes]
-    title: dict[str, str]
-    alt: dict[str, str]
-    columns: dict[str, tuple[str, str]]  # headers of the accessible table, per language
+    rows: Callable[[Repository], Rows]  # (label key, value) in drawing order
+    draw_on: Callable[..., None]  # draws the rows on a matplotlib Axes
     figsize: tuple[float, float]
+
+    @property
+    def words(self) -> dict[str, Any]:
+        return labels(CHART_LABELS)[self.name]  # type: ignore[no-any-return]
+
+    @property
+    def title(self) -> dict[str, str]:
+        return self.words["title"]  # type: ignore[no-any-return]
+
+    @property
+    def alt(self) -> dict[str, str]:
+        return self.words["alt"]  # type: ignore[no-any-return]
+
+    @property
+    def columns(self) -> dict[str, tuple[str, str]]:
+        """The headers of the accessible table, per language."""
+        return {lang: tuple(pair) for lang, pair in self.words["columns"].items()}  # type: ignore[misc]
+
+    def render(self, repo: Repository, lang: str) -> bytes:
+        """The SVG of this chart of `repo` in `lang`."""
+        return draw(drawing(repo, self.name, lang))
 
 
 # -- counting ------------------------------------------------------------------------
@@ -135,49 +158,31 @@ def _economy_coverage_rows(repo: Repository) -> Rows:
     return [("members", len(with_members & known)), ("cases", len(with_cases & known))]
 
 
-_ROWS: dict[str, Callable[[Repository], Rows]] = {
-    "membership-growth": _membership_growth_rows,
-    "cases-by-economy": _cases_by_economy_rows,
-    "cases-by-topic": _cases_by_topic_rows,
-    "cases-per-year": _cases_per_year_rows,
-    "economy-coverage": _economy_coverage_rows,
-}
-
-_COVERAGE_LABELS = {
-    "members": {"en": "With members", "zh": "有成员机构"},
-    "cases": {"en": "With published cases", "zh": "有已发布案例"},
-}
-
-
 def chart_data(repo: Repository, name: str) -> Rows:
     """The numbers behind chart `name`: (label key, value) rows in drawing order.
 
     Label keys are language-neutral: a year ("2025"), an economy code ("PRC"), a topic
     id, or "members"/"cases" for the coverage chart; `label` turns them into text.
     """
-    return _ROWS[name](repo)
+    return CHARTS[name].rows(repo)
 
 
 def label(repo: Repository, name: str, key: str, lang: str) -> str:
     """The text shown for label `key` of chart `name` in `lang`."""
     if name == "cases-by-economy":
         economy = repo.economies.get(key)
-        return _pick(economy.name, lang) if economy else key
+        return economy.name.read(lang) if economy else key
     if name == "cases-by-topic":
         topic = repo.topics.get(key)
-        return _pick(topic.name, lang) if topic else key
+        return topic.name.read(lang) if topic else key
     if name == "economy-coverage":
-        return _COVERAGE_LABELS[key][lang]
+        return CHARTS[name].words["bars"][key][lang]  # type: ignore[no-any-return]
     return key
 
 
 def chart_table(repo: Repository, name: str, lang: str) -> Rows:
     """`chart_data` with display labels: the rows of the page's accessible table."""
     return [(label(repo, name, key, lang), value) for key, value in chart_data(repo, name)]
-
-
-def _pick(text: models.Text, lang: str) -> str:
-    return getattr(text, lang) or text.en or text.zh or ""
 
 
 # -- drawing -------------------------------------------------------------------------
@@ -254,7 +259,7 @@ def draw(drawing: Drawing) -> bytes:
     with matplotlib.rc_context(_rc(lang)):
         fig = Figure(figsize=chart.figsize, layout="constrained")
         ax = fig.add_subplot()
-        _DRAW[name](
+        chart.draw_on(
             ax,
             list(drawing.labels),
             list(drawing.values),
@@ -274,10 +279,6 @@ def draw(drawing: Drawing) -> bytes:
             },
         )
     return compact_svg(buffer.getvalue())
-
-
-def _render(repo: Repository, name: str, lang: str) -> bytes:
-    return draw(drawing(repo, name, lang))
 
 
 _PATH_DATA = re.compile(rb'(?<= d=")[^"]*')
@@ -378,109 +379,17 @@ def _draw_coverage(
     ax.tick_params(axis="y", length=0)
 
 
-_DRAW = {
-    "membership-growth": _draw_columns,
-    "cases-per-year": _draw_columns,
-    "cases-by-economy": _draw_rows,
-    "cases-by-topic": _draw_rows,
-    "economy-coverage": _draw_coverage,
-}
-
-
 # -- the charts ----------------------------------------------------------------------
-
-
-def membership_growth(repo: Repository, lang: str) -> bytes:
-    """SVG: member institutions active at the end of each year since the founding."""
-    return _render(repo, "membership-growth", lang)
-
-
-def cases_by_economy(repo: Repository, lang: str) -> bytes:
-    """SVG: published cases per APEC economy, most first."""
-    return _render(repo, "cases-by-economy", lang)
-
-
-def cases_by_topic(repo: Repository, lang: str) -> bytes:
-    """SVG: published cases per topic, most first."""
-    return _render(repo, "cases-by-topic", lang)
-
-
-def cases_per_year(repo: Repository, lang: str) -> bytes:
-    """SVG: published cases per year."""
-    return _render(repo, "cases-per-year", lang)
-
-
-def economy_coverage(repo: Repository, lang: str) -> bytes:
-    """SVG: how many of the APEC economies have members, and published cases."""
-    return _render(repo, "economy-coverage", lang)
 
 
 CHARTS: dict[str, Chart] = {
     chart.name: chart
     for chart in (
-        Chart(
-            name="membership-growth",
-            render=membership_growth,
-            title={"en": "Membership growth", "zh": "成员增长"},
-            alt={
-                "en": "Bar chart of the number of member institutions at the end of each "
-                "year since the alliance was founded; this year's bar counts "
-                "members as of the build date.",
-                "zh": "柱状图：联盟成立以来每年年末的成员机构数量；本年度数据截至网站生成之日。",
-            },
-            columns={"en": ("Year", "Member institutions"), "zh": ("年份", "成员机构数")},
-            figsize=(7.2, 3.6),
-        ),
-        Chart(
-            name="cases-by-economy",
-            render=cases_by_economy,
-            title={"en": "Published cases by economy", "zh": "各经济体已发布案例"},
-            alt={
-                "en": "Horizontal bar chart of the number of published service cases from "
-                "member institutions of each APEC economy, most first.",
-                "zh": "条形图：各亚太经合组织成员经济体成员机构已发布的服务案例数量，"
-                "按数量从多到少排列。",
-            },
-            columns={"en": ("Economy", "Published cases"), "zh": ("经济体", "已发布案例数")},
-            figsize=(7.2, 5.0),
-        ),
-        Chart(
-            name="cases-by-topic",
-            render=cases_by_topic,
-            title={"en": "Published cases by topic", "zh": "各主题已发布案例"},
-            alt={
-                "en": "Horizontal bar chart of the number of published service cases on "
-                "each topic, most first; a case with several topics counts under each.",
-                "zh": "条形图：各主题已发布的服务案例数量，按数量从多到少排列；"
-                "涉及多个主题的案例在每个主题下各计一次。",
-            },
-            columns={"en": ("Topic", "Published cases"), "zh": ("主题", "已发布案例数")},
-            figsize=(7.2, 4.4),
-        ),
-        Chart(
-            name="cases-per-year",
-            render=cases_per_year,
-            title={"en": "Published cases per year", "zh": "每年已发布案例"},
-            alt={
-                "en": "Bar chart of the number of service cases published each year.",
-                "zh": "柱状图：每年发布的服务案例数量。",
-            },
-            columns={"en": ("Year", "Published cases"), "zh": ("年份", "已发布案例数")},
-            figsize=(7.2, 3.6),
-        ),
-        Chart(
-            name="economy-coverage",
-            render=economy_coverage,
-            title={"en": "Economy coverage", "zh": "经济体覆盖情况"},
-            alt={
-                "en": "Bar chart of how many of the 21 APEC member economies have an "
-                "active member institution and how many have a published case.",
-                "zh": "条形图：21个亚太经合组织成员经济体中，"
-                "有在册成员机构的经济体数量和有已发布案例的经济体数量。",
-            },
-            columns={"en": ("Economies", "APEC economies"), "zh": ("经济体", "成员经济体数")},
-            figsize=(7.2, 2.2),
-        ),
+        Chart("membership-growth", _membership_growth_rows, _draw_columns, (7.2, 3.6)),
+        Chart("cases-by-economy", _cases_by_economy_rows, _draw_rows, (7.2, 5.0)),
+        Chart("cases-by-topic", _cases_by_topic_rows, _draw_rows, (7.2, 4.4)),
+        Chart("cases-per-year", _cases_per_year_rows, _draw_columns, (7.2, 3.6)),
+        Chart("economy-coverage", _economy_coverage_rows, _draw_coverage, (7.2, 2.2)),
     )
 }
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
+from smesa.data import models
 from smesa.data.models import LANGUAGES
 from smesa.data.texts import SITE_LABELS, labels
 from smesa.site.generate import plain
@@ -38,10 +39,9 @@ def atom_feed(view: SiteView, site_url: str, lang: str) -> bytes:
     """The Atom document of every published case, newest first."""
     root = language_root(site_url, lang)
     words = labels(SITE_LABELS)
-    other = "zh" if lang == "en" else "en"
 
-    def pick(text: object) -> str:
-        return getattr(text, lang) or getattr(text, other) or ""
+    def pick(text: models.Text) -> str:
+        return text.read(lang)
 
     feed = FeedGenerator()
     feed.id(root + FEED_FILE)
