@@ -30,7 +30,7 @@ from smesa.render.templating import inline
 from smesa.report import charts
 from smesa.tor import obligations, parameters
 from smesa.tor.clauses import Clause
-from smesa.tor.publication import public
+from smesa.tor.publication import is_final, public
 
 # Charts of the report: membership and cases over the years, and this year's coverage.
 REPORT_CHARTS = ("membership-growth", "cases-per-year", "economy-coverage")
@@ -166,11 +166,7 @@ def annual_report(repo: Repository, year: int) -> AnnualReport:
     # publication number are then facts, before it is published); everything it
     # reports on is public (smesa.tor.publication).
     reports = sorted(
-        (
-            e.record
-            for e in repo.of(models.Report)
-            if e.record.year == year and e.record.status in ("approved", "published")
-        ),
+        (e.record for e in repo.of(models.Report) if e.record.year == year and is_final(e.record)),
         key=lambda r: (r.status != "published", r.id),
     )
     repo = public(repo)

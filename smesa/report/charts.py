@@ -29,6 +29,7 @@ from smesa.data import models
 from smesa.data.models import LANGUAGES
 from smesa.data.repository import Repository
 from smesa.data.texts import labels
+from smesa.tor.publication import is_public
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -87,7 +88,7 @@ class Chart:
 
 def published_cases(repo: Repository) -> list[models.Case]:
     """Cases a reader can see: drafts, submitted and approved cases never count."""
-    return [e.record for e in repo.of(models.Case) if e.record.status == "published"]
+    return [e.record for e in repo.of(models.Case) if is_public(e.record)]
 
 
 def member_active_on(member: models.Member, day: dt.date, today: dt.date) -> bool:

@@ -33,6 +33,12 @@ def is_public(record: models.Record) -> bool:
     return True
 
 
+def is_final(record: models.Record) -> bool:
+    """True for an output the SMEWG approved, published or about to be: it is held to
+    the ToR's rules of outputs (in English, approved first) although drafts are not."""
+    return isinstance(record, models.Output) and record.status in ("approved", "published")
+
+
 def public(repo: Repository) -> Repository:
     """The repository as the public may see it: public records only.
 

@@ -18,16 +18,14 @@ from smesa.data.repository import Repository, dotted
 from smesa.data.texts import record_texts
 from smesa.tor import adopted, clauses, parameters
 from smesa.tor.obligations import yearly_obligations
+from smesa.tor.publication import is_final
 
 CJK = re.compile(r"[\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-SHOWN = ("approved", "published")
 
 
 def _is_output(record: models.Record) -> bool:
     """Published (or approved, about to be) material, or a member shown on the site."""
-    if isinstance(record, models.Output):
-        return record.status in SHOWN
-    return isinstance(record, models.Member)
+    return is_final(record) or isinstance(record, models.Member)
 
 
 @rule(
@@ -142,7 +140,7 @@ def prior_smewg_approval(repo: Repository) -> Iterator[Hit]:
         record = entry.record
         if record.folder not in required or not isinstance(record, models.Output):
             continue
-        if record.status not in SHOWN:
+        if not is_final(record):
             continue
         smewg = record.approval.smewg if record.approval else None
         if smewg is None:
@@ -177,7 +175,7 @@ def new_body_approval(repo: Repository) -> Iterator[Hit]:
     """
     for entry in repo.of(models.Body):
         body = entry.record
-        if body.status not in SHOWN and body.established is None:
+        if not is_final(body) and body.established is None:
             continue
         for forum in ("smewg", "sce"):
             approval = getattr(body.approval, forum) if body.approval else None
@@ -213,10 +211,10 @@ def presidium_term(repo: Repository) -> Iterator[Hit]:
 
     The length is tor.yml `presidium_term_years` as in force when the term began
     (`smesa.tor.parameters`); the term ends the day before the anniversary of its start
-    (or on it). A term that would run past the end of the alliance's term ends with it (ToR §7: the alliance
-    ends on 31 December 2028 unless the SCE extends it); once an extension is recorded,
-    the term runs on to its full length within it. A full term that runs past the end
-    is SM701's finding (outside the term), not this rule's.
+    (or on it). A term that would run past the end of the alliance's term ends with it
+    (ToR §7: the alliance ends on 31 December 2028 unless the SCE extends it); once an
+    extension is recorded, the term runs on to its full length within it. A full term
+    that runs past the end is SM701's finding (outside the term), not this rule's.
     """
     force = parameters.in_force(repo.tor, repo.today)
     terms = sorted(repo.of(models.Presidium), key=lambda e: e.record.start)
