@@ -202,13 +202,7 @@ def test_stale_translation_is_detected_after_an_english_edit(make_repo):
         path.read_text("utf-8").replace("Faster loans for small firms", "Cheaper loans"), "utf-8"
     )
     stale = [(f.rule, f.message) for f in check(root)]
-    assert stale == [
-        (
-            "SM121",
-            f"title.zh was translated from other English (now {fingerprint('Cheaper loans')}, "
-            f"recorded {data['title']['zh_source']})",
-        )
-    ]
+    assert stale == [("SM121", "title.en has changed since title.zh was translated from it")]
     report = smesa("i18n", cwd=root).stdout
     assert f"{CASE}:" in report and "stale title.zh" in report
 

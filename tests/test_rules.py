@@ -81,7 +81,8 @@ def test_SM002_suggests_close_key(make_repo):
     root = make_repo(changes=changed(CASE, summery=text("x", "y"), summary=None))
     fixes = {f.message: f.fix for f in check(root) if f.rule == "SM002"}
     assert fixes == {
-        "summary is required": "add 'summary:' with a value (see schema/)",
+        "summary is required": "add 'summary:' and below it, indented by two spaces, "
+        "'en: ' and the English text",
         "unknown key 'summery'": "did you mean 'summary'?",
     }
 
@@ -89,7 +90,7 @@ def test_SM002_suggests_close_key(make_repo):
 def test_SM002_an_empty_text_is_refused(make_repo):
     root = make_repo(changes=changed(CASE, summary={}))
     assert [(f.message, f.fix) for f in check(root) if f.rule == "SM002"] == [
-        ("summary: a text needs 'en' or 'zh' (or both)", "see schema/ for the expected form")
+        ("summary: a text needs 'en' or 'zh' (or both)", "change the value as the message says")
     ]
 
 
@@ -146,11 +147,11 @@ def test_SM104_case_year_folder(make_repo):
 def test_SM121_translation_stale(make_repo):
     case = baseline()[CASE]
     case["title"]["zh_source"] = "0000000000"
-    assert [(f.line, f.message) for f in check(make_repo(changes={CASE: case}))] == [
+    assert [(f.line, f.message, f.fix) for f in check(make_repo(changes={CASE: case}))] == [
         (
             16,
-            f"title.zh was translated from other English (now "
-            f"{fingerprint(case['title']['en'])}, recorded 0000000000)",
+            "title.en has changed since title.zh was translated from it",
+            f"make the Chinese say what the English says now, then run: smesa i18n --stamp {CASE}",
         )
     ]
     case["title"]["zh_source"] = fingerprint(case["title"]["en"])
@@ -398,3 +399,84 @@ def test_SM902_nomenclature_zh(make_repo):
         "write '中国台北'",
         "write '中国台北'",
     ]
+
+
+# --- messages a contributor can act on -------------------------------------------------
+
+UNCLOSED = """\
+id: alpha-finance
+year: 2025
+member: alpha
+topics: [access-to-finance]
+status: draft
+title:
+  en: Faster loans
+summary:
+  en: 'Loans in 6 days.
+challenge:
+  en: Banks asked for collateral.
+body:
+  en: |
+    ## Service
+
+    A loan desk for the firm's owners.
+"""
+
+
+def test_SM005_an_unclosed_quote_is_reported_where_it_opens(make_repo):
+    root = make_repo(changes={CASE: None}, raw={CASE: UNCLOSED})
+    found = [(f.line, f.column, f.rule, f.message, f.fix) for f in check(root) if f.path == CASE]
+    assert found == [
+        (
+            9,
+            7,
+            "SM005",
+            "the text quoted on line 9 is closed only on line 16: the lines between, "
+            "with 'challenge', 'body', are read as part of it",
+            "add the closing ' at the end of line 9, or remove the opening one",
+        )
+    ]  # and not "did not find expected key" on line 16
+    no_apostrophe = UNCLOSED.replace("firm's", "firms'")
+    found = [
+        (f.line, f.rule, f.message)
+        for f in check(make_repo(changes={CASE: None}, raw={CASE: no_apostrophe}))
+        if f.path == CASE
+    ]
+    assert found == [
+        (
+            9,
+            "SM005",
+            "the text quoted on line 9 is closed only on line 16: the lines between, "
+            "with 'challenge', 'body', are read as part of it",
+        )
+    ]  # and not "body is required" on line 1
+    fixed = UNCLOSED.replace("'Loans in 6 days.", "'Loans in 6 days.'")
+    assert [
+        f for f in check(make_repo(changes={CASE: None}, raw={CASE: fixed})) if f.path == CASE
+    ] == []
+
+
+def test_SM005_a_quoted_text_over_several_lines_is_not_reported(make_repo):
+    folded = UNCLOSED.replace(
+        "  en: 'Loans in 6 days.\n", "  en: 'Loans in 6 days,\n    not 21.'\n"
+    ).replace("A loan desk for the firm's owners.", "A loan desk.")
+    assert [
+        f for f in check(make_repo(changes={CASE: None}, raw={CASE: folded})) if f.path == CASE
+    ] == []
+
+
+def test_SM002_hints_are_edits_to_make_and_name_no_folder(make_repo):
+    member = baseline()["data/members/beta.yml"]
+    del member["head"], member["joined"], member["type"]
+    member["website"] = "ftp://beta"
+    fixes = {f.message: f.fix for f in check(make_repo(changes={"data/members/beta.yml": member}))}
+    assert fixes == {
+        "head is required": "add 'head:' and below it, indented by two spaces, 'name: …'",
+        "joined is required": "add the line 'joined: 2026-05-12' with the real date (YYYY-MM-DD)",
+        "type is required": "add the line 'type: government-agency', or with another of: "
+        "sme-service-centre, industry-association, chamber-of-commerce, financial-institution, "
+        "research-institute, incubator, other",
+        "website has the wrong form: 'ftp://beta'": "write the full address, like "
+        "https://www.example.org/",
+    }
+    assert not any("schema/" in fix for fix in fixes.values())

@@ -388,7 +388,12 @@ def load_bytes(raw: bytes, *, locate: bool = True) -> Document:
         composer.dispose()
     if doc.data is not None and not isinstance(doc.data, dict):
         doc.problems.append(
-            LoadProblem(1, 1, "a record must be a YAML mapping of keys to values", "see schema/")
+            LoadProblem(
+                1,
+                1,
+                "a record must be a YAML mapping of keys to values",
+                "start each line with a key and a colon, like 'id: export-coaching'",
+            )
         )
         doc.data = None
     return doc

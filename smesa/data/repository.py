@@ -8,6 +8,7 @@ import errno
 import gc
 import os
 import stat
+import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -367,9 +368,7 @@ def _validate(
         # pydantic turns a validator's ValueError into a ValidationError but lets other
         # exceptions through: one file's odd value must not stop the whole check.
         message = f"the record cannot be validated: {shown(str(error), 120)}"
-        repo.schema_errors.append(
-            SchemaError(source, (), "value_error", message, "see schema/ for the expected form")
-        )
+        repo.schema_errors.append(SchemaError(source, (), "value_error", message, _VALUE_FIX))
     return None
 
 
@@ -415,28 +414,74 @@ def describe_error(model: type[pydantic.BaseModel], detail: Any, loc: Path_) -> 
     where = dotted(loc)
     kind = detail["type"]
     if kind == "missing":
-        return f"{where} is required", f"add '{loc[-1]}:' with a value (see schema/)"
+        return f"{where} is required", _missing_fix(model, loc)
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
         return f"unknown key {where!r}", hint
     if kind == "value_error":  # a model's own check: its message says it all
-        return f"{where}: {detail['ctx']['error']}", "see schema/ for the expected form"
+        return f"{where}: {detail['ctx']['error']}", _VALUE_FIX
     if kind == "literal_error":
         return (
             f"{where} must be one of {detail['ctx']['expected']}: {_input(detail['input'])}",
             "use one of the listed values",
         )
     if kind == "string_pattern_mismatch":
+        pattern = detail["ctx"]["pattern"]
         return (
             f"{where} has the wrong form: {_input(detail['input'])}",
-            f"it must match {detail['ctx']['pattern']}",
+            _PATTERN_FIXES.get(pattern, f"it must match {pattern}"),
         )
     words, fix = _TYPE_WORDS.get(kind, (detail["msg"].lower(), ""))
     value = detail.get("input")
     echoed = f": {_input(value)}" if not isinstance(value, dict | list) else ""
-    return f"{where} {words}{echoed}", fix or "see schema/ for the expected form"
+    return f"{where} {words}{echoed}", fix or _VALUE_FIX
+
+
+_VALUE_FIX = "change the value as the message says"
+# Forms a contributor writes, by the pattern of their model field: an example to copy.
+_PATTERN_FIXES = {
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "write lower-case words joined by hyphens, like export-coaching",
+    r"^[A-Z]{2,3}$": "write the economy's code in capitals, like VN or PRC",
+    r"^https?://[^\s]+$": "write the full address, like https://www.example.org/",
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "write an e-mail address, like name@example.org",
+    r"^[0-9a-f]{10}$": "delete the zh_source line, then run: smesa i18n --stamp with this file",
+}
+
+
+def _missing_fix(model: type[pydantic.BaseModel], loc: Path_) -> str:
+    """The line to add for a missing field, shaped like the field's value."""
+    key = loc[-1]
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        current = models.model_in(info.annotation) if info is not None else None
+    info = getattr(current, "model_fields", {}).get(key) if current is not None else None
+    if info is None:
+        return f"add the line '{key}: …' with its value"
+    annotation = info.annotation
+    inner = models.model_in(annotation)
+    origin = typing.get_origin(annotation)
+    if inner is models.Text:
+        return f"add '{key}:' and below it, indented by two spaces, 'en: ' and the English text"
+    if inner is not None:
+        fields = [n for n, f in inner.model_fields.items() if f.is_required()]
+        return f"add '{key}:' and below it, indented by two spaces, " + ", ".join(
+            f"'{n}: …'" for n in fields
+        )
+    if origin is list:
+        return f"add '{key}:' and below it one '  - …' line per item"
+    if annotation is dt.date:
+        return f"add the line '{key}: 2026-05-12' with the real date (YYYY-MM-DD)"
+    if annotation is int:
+        return f"add the line '{key}: 2026' with the real number"
+    if typing.get_origin(annotation) is typing.Literal:
+        values = [str(a) for a in typing.get_args(annotation)]
+        return f"add the line '{key}: {values[0]}', or with another of: {', '.join(values[1:])}"
+    return f"add the line '{key}: …' with its value"
 
 
 def _input(value: Any) -> str:

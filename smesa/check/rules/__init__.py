@@ -21,6 +21,7 @@ RULES: tuple[Rule, ...] = (
     integrity.schema_invalid,  # SM002
     integrity.file_misplaced,  # SM003
     integrity.file_not_regular,  # SM004
+    integrity.quote_runs_on,  # SM005
     integrity.id_matches_file_name,  # SM101
     integrity.unique_id,  # SM102
     integrity.reference_resolves,  # SM103

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
 
 from smesa.check.findings import Severity
 from smesa.check.registry import Hit, rule
 from smesa.data import models
-from smesa.data.repository import Repository, dotted
+from smesa.data.repository import Repository, Source, dotted
 from smesa.tor import clauses
 
 FEE_KEY = re.compile(r"fee|dues|subscription|payment|charge", re.IGNORECASE)
@@ -30,6 +33,10 @@ def yaml_invalid(repo: Repository) -> Iterator[Hit]:
     aliases, custom tags, empty files and files over the size limit.
     """
     for source, problem in repo.load_problems:
+        if problem.message.startswith("YAML syntax") and any(
+            run.closed_on <= problem.line for run in quotes_running_on(source)
+        ):
+            continue  # a quote left open earlier: SM005 names the line where it opens
         yield Hit(
             source,
             (),
@@ -44,7 +51,7 @@ def yaml_invalid(repo: Repository) -> Iterator[Hit]:
     "schema-invalid",
     Severity.ERROR,
     clauses.INTEGRITY,
-    "see schema/ for the expected fields",
+    "change the field as the message says",
     needs_reference=False,
     examples=("year: '2025'\n", "year: 2025\n"),
 )
@@ -58,7 +65,97 @@ def schema_invalid(repo: Repository) -> Iterator[Hit]:
         is_extra = error.error_type == "extra_forbidden"
         if is_extra and error.source.folder == "members" and FEE_KEY.search(str(error.loc[-1])):
             continue  # reported as membership-free (SM608), with the ToR reason
+        if error.error_type == "missing" and any(
+            error.loc[-1] in run.keys for run in quotes_running_on(error.source)
+        ):
+            continue  # the key is there, inside an open quote: SM005 says where it opens
         yield Hit(error.source, error.loc, error.message, error.fix, key=is_extra)
+
+
+_KEY_LINE = re.compile(r"^( *)([A-Za-z_][A-Za-z0-9_-]*):(?: |$)")
+
+
+@dataclass(frozen=True)
+class QuoteRun:
+    """A quoted text that opens on one line and closes lines later, over `keys`."""
+
+    line: int
+    column: int
+    closed_on: int
+    quote: str
+    keys: tuple[str, ...]
+
+
+def quotes_running_on(source: Source) -> list[QuoteRun]:
+    """Quoted texts that run over lines which look like keys of the record: a closing
+    quote forgotten at the end of a line, so the next quote in the file closes it."""
+    raw = source.doc.raw or b""
+    if b"'" not in raw and b'"' not in raw:
+        return []
+    text = raw.decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    found = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if not isinstance(token, yaml.ScalarToken) or token.plain:
+                continue
+            start, end = token.start_mark, token.end_mark
+            if end.line == start.line:
+                continue
+            opener = _KEY_LINE.match(lines[start.line])
+            indent = len(opener.group(1)) if opener else start.column
+            swallowed = [
+                (len(match.group(1)), match.group(2))
+                for row in lines[start.line + 1 : end.line + 1]
+                if (match := _KEY_LINE.match(row)) and len(match.group(1)) <= indent
+            ]
+            outermost = min((depth for depth, _ in swallowed), default=0)
+            keys = tuple(key for depth, key in swallowed if depth == outermost)
+            if keys:
+                quote = '"' if token.style == '"' else "'"
+                found.append(QuoteRun(start.line + 1, start.column + 1, end.line + 1, quote, keys))
+    except yaml.YAMLError:
+        return found  # a syntax error: SM001 reports it
+    return found
+
+
+@rule(
+    "SM005",
+    "quote-runs-on",
+    Severity.ERROR,
+    clauses.INTEGRITY,
+    "close the quote at the end of its line",
+    needs_reference=False,
+    examples=(
+        "summary:\n  en: 'Loans in 6 days.\nbody:\n  en: Quick.'\n",
+        "summary:\n  en: 'Loans in 6 days.'\nbody:\n  en: Quick.\n",
+    ),
+)
+def quote_runs_on(repo: Repository) -> Iterator[Hit]:
+    """A quoted text closes on the line where it opens, not lines later over other keys.
+
+    Triggers when a quote left open swallows the lines after it: YAML reads everything
+    up to the next quote mark (an apostrophe in "firm's" will do) as one text, so the
+    record seems to have no `body` although the file shows one, or the file stops
+    parsing lines later. Reported where the quote opens; the missing field or the
+    syntax error it causes is not reported again.
+    """
+    sources = {error.source.path: error.source for error in repo.schema_errors}
+    for source, problem in repo.load_problems:
+        if problem.message.startswith("YAML syntax"):
+            sources[source.path] = source
+    for source in sources.values():
+        for run in quotes_running_on(source):
+            keys = ", ".join(repr(k) for k in run.keys)
+            yield Hit(
+                source,
+                (),
+                f"the text quoted on line {run.line} is closed only on line {run.closed_on}: "
+                f"the lines between, with {keys}, are read as part of it",
+                f"add the closing {run.quote} at the end of line {run.line}, "
+                "or remove the opening one",
+                position=(run.line, run.column),
+            )
 
 
 @rule(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from smesa.check.findings import Severity
 from smesa.check.registry import Hit, rule
 from smesa.data.repository import Repository, dotted
-from smesa.data.texts import fingerprint, is_stale, record_texts
+from smesa.data.texts import is_stale, record_texts
 from smesa.tor import clauses
 
 
@@ -16,7 +16,7 @@ from smesa.tor import clauses
     "translation-stale",
     Severity.WARNING,
     clauses.OUTPUTS_IN_ENGLISH,
-    "update the Chinese, then run: smesa i18n --stamp <file>",
+    "make the Chinese say what the English says now, then run smesa i18n --stamp on the file",
     examples=(
         "title:\n  en: Faster loans for small firms\n  zh: 为小企业提供贷款\n"
         "  zh_source: 0a1b2c3d4e\n",
@@ -36,6 +36,7 @@ def translation_stale(repo: Repository) -> Iterator[Hit]:
             yield Hit(
                 entry,
                 (*path, "zh_source"),
-                f"{dotted(path)}.zh was translated from other English "
-                f"(now {fingerprint(text.en or '')}, recorded {text.zh_source})",
+                f"{dotted(path)}.en has changed since {dotted(path)}.zh was translated from it",
+                "make the Chinese say what the English says now, then run: "
+                f"smesa i18n --stamp {entry.source.path}",
             )
