@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -129,6 +130,18 @@ class Participant(Strict):
     member: Id | None = None
     economy: EconomyCode | None = None
     approval: Approval | None = None
+
+
+# The lists of Participants a record may have: cases have partners, meetings guests,
+# activities participants, partners and sponsors.
+PARTY_FIELDS = ("participants", "partners", "sponsors", "guests")
+
+
+def parties(record: Strict) -> Iterator[tuple[str, int, Participant]]:
+    """(field, index, participant) of everyone a record names as taking part."""
+    for field in PARTY_FIELDS:
+        for index, participant in enumerate(getattr(record, field, ())):
+            yield field, index, participant
 
 
 class Record(Strict):

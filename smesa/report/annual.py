@@ -230,9 +230,8 @@ def _approvals(repo: Repository, year: int, day: dt.date) -> list[ApprovalLine]:
         if isinstance(record, models.Output) and record.approval:
             add("SMEWG", record.approval.smewg, record.kind, entry.id, title)
             add("SCE", record.approval.sce, record.kind, entry.id, title)
-        for group in ("participants", "partners", "sponsors", "guests"):
-            for person in getattr(record, group, ()):
-                add("SMEWG (participation)", person.approval, record.kind, entry.id, person.name)
+        for _, _, person in models.parties(record):
+            add("SMEWG (participation)", person.approval, record.kind, entry.id, person.name)
     tor = repo.tor
     for revision in tor.revisions:
         add("SMEWG", revision.approval, "tor", "tor-revision", tor.title)

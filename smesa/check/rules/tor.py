@@ -419,12 +419,6 @@ def membership_dates(repo: Repository) -> Iterator[Hit]:
             yield Hit(entry, ("withdrawn",), f"withdrawn {m.withdrawn} before joining")
 
 
-def _participants(record: models.Record) -> Iterator[tuple[str, int, models.Participant]]:
-    for field in ("partners", "guests", "participants", "sponsors"):
-        for i, participant in enumerate(getattr(record, field, ())):
-            yield field, i, participant
-
-
 @rule(
     "SM610",
     "non-member-approval",
@@ -440,7 +434,7 @@ def non_member_approval(repo: Repository) -> Iterator[Hit]:
     """
     members = repo.index(models.Member)
     for entry in repo.entries:
-        for field, i, p in _participants(entry.record):
+        for field, i, p in models.parties(entry.record):
             if p.approval:
                 continue
             is_member = p.kind == "member" and p.member in members
