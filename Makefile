@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Material 9.7+ prints a banner about MkDocs 2.0 on every run; we stay on MkDocs 1.x.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system check schema build serve links test lint fmt bench clean
+.PHONY: setup system node-tools check schema build serve links test lint fmt bench lighthouse clean
 
 # The virtual environment, with every dependency pinned in pyproject.toml.
 $(STAMP): pyproject.toml
@@ -19,6 +19,10 @@ setup: $(STAMP)
 # Debian packages the browser tests and charts need (Chromium, CJK fonts).
 system:
 	scripts/install-system-deps.sh
+
+# The pinned npm tools: axe-core (browser tests) and Lighthouse (`make lighthouse`).
+node-tools:
+	scripts/install-node-tools.sh
 
 check: setup
 	$(BIN)/smesa check
@@ -53,7 +57,7 @@ fmt: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/smesa fmt
 
-test: setup system lint
+test: setup system node-tools lint
 	$(BIN)/smesa schema --check
 	$(BIN)/smesa fmt --check
 	$(BIN)/smesa forms --check
@@ -61,6 +65,10 @@ test: setup system lint
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# Lighthouse mobile scores of five pages of the site, served with gzip (prints a table).
+lighthouse: setup system node-tools
+	$(BIN)/python scripts/lighthouse.py
 
 clean:
 	rm -rf site site.tmp-* site.old-* .pytest_cache .hypothesis .ruff_cache

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gzip
 import shutil
 import subprocess
 import sys
@@ -90,10 +91,43 @@ class _QuietHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
+# Compressed by the server as static hosts do (Pagefind's files are gzip already).
+COMPRESSED_TYPES = (".html", ".css", ".js", ".svg", ".json", ".xml", ".txt", ".csv", "/")
+
+
+class _CompressingHandler(_QuietHandler):
+    """Like a static host: text is sent gzip-compressed to a client that asks for it, and
+    may be cached for ten minutes (GitHub Pages' max-age)."""
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        local = Path(self.translate_path(path))
+        if local.is_dir():
+            local = local / "index.html"
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wants_gzip and path.endswith(COMPRESSED_TYPES) and local.is_file()):
+            super().do_GET()
+            return
+        if path.endswith("/") is False and Path(self.translate_path(path)).is_dir():
+            super().do_GET()  # the redirect to the folder's address
+            return
+        body = gzip.compress(local.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(local)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        self.wfile.write(body)
+
+
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve `directory` over HTTP on 127.0.0.1 (a random free port); yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, *, compress: bool = False) -> Iterator[str]:
+    """Serve `directory` over HTTP on 127.0.0.1 (a random free port); yield its base URL.
+    `compress`: gzip text responses, as a real host does (for Lighthouse)."""
+    handler_class = _CompressingHandler if compress else _QuietHandler
+    handler = functools.partial(handler_class, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from smesa.data import models
@@ -279,7 +278,12 @@ def test_header_search_puts_the_query_in_the_url(
 
 # -- accessibility ----------------------------------------------------------------------
 
-AXE = Axe()
+# axe-core from npm (scripts/install-node-tools.sh), injected into each page: no request.
+AXE_CORE = ROOT / ".node-tools" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+    const results = await axe.run(document, { resultTypes: ["violations"] });
+    return results.violations.map((v) => v.id + ": " + v.nodes[0].target.join(" "));
+}"""
 
 
 @pytest.mark.parametrize("width", (DESKTOP, 390))
@@ -287,17 +291,17 @@ AXE = Axe()
 def test_axe_finds_no_violation_on_any_page_kind(
     browser: Browser, base_url: str, lang: str, width: int
 ) -> None:
+    assert AXE_CORE.is_file(), "axe-core is missing: run scripts/install-node-tools.sh"
     context = browser.new_context(viewport={"width": width, "height": 900})
     found = {}
     try:
         page = context.new_page()
         for kind, path in PAGE_KINDS.items():
             page.goto(base_url + LANGUAGES[lang] + path, wait_until="load")
-            violations = AXE.run(page).response["violations"]
+            page.add_script_tag(path=str(AXE_CORE))
+            violations = page.evaluate(AXE_RUN)
             if violations:
-                found[kind] = [
-                    f"{v['id']}: {' '.join(map(str, v['nodes'][0]['target']))}" for v in violations
-                ]
+                found[kind] = violations
     finally:
         context.close()
     assert found == {}

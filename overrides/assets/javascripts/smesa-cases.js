@@ -17,6 +17,7 @@
     topic: document.getElementById("filter-topic"),
   };
   var keys = Object.keys(filters);
+  var chinese = document.documentElement.lang.indexOf("zh") === 0;
 
   function has(item, key, value) {
     if (!value) return true;
@@ -51,7 +52,7 @@
         for (var j = 0; j < items.length; j++) {
           if (matches(items[j], wanted, key) && has(items[j], key, option.value)) n++;
         }
-        option.textContent = option.getAttribute("data-label") + " (" + n + ")";
+        option.textContent = option.getAttribute("data-label") + (chinese ? "（" + n + "）" : " (" + n + ")");
       }
     });
   }
