@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from smesa.check.engine import count
 from smesa.check.findings import Finding
+from smesa.check.registry import rule_page
 
 # GitHub shows at most 10 annotations of each level per step; the rest are dropped
 # silently. The most useful come first (errors before warnings, in file order) and the
@@ -26,7 +27,7 @@ class Report:
     annotate: frozenset[tuple[str, int]] | None = field(default=None)  # changed lines only
 
     def url(self, finding: Finding) -> str:
-        return f"{self.docs_base}rules/{finding.rule.lower()}/" if self.docs_base else ""
+        return f"{self.docs_base}{rule_page(finding.rule)}/" if self.docs_base else ""
 
     def summary(self) -> str:
         errors, warnings = count(self.findings)

@@ -34,6 +34,11 @@ class Hit:
 Check = Callable[[Repository], Iterator[Hit]]
 
 
+def rule_page(rule_id: str) -> str:
+    """The path of a rule's page on the site, without the language or an ending."""
+    return f"rules/{rule_id.lower()}"
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str

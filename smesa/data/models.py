@@ -22,9 +22,10 @@ from pydantic import (
     model_validator,
 )
 
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a record's id and file name
 Id = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80),
+    StringConstraints(pattern=f"^{ID_PATTERN.pattern}$", max_length=80),
     Field(description="Lower-case words joined by hyphens; the record's file name."),
 ]
 EconomyCode = Annotated[

@@ -442,7 +442,9 @@ def describe_error(model: type[pydantic.BaseModel], detail: Any, loc: Path_) -> 
 _VALUE_FIX = "change the value as the message says"
 # Forms a contributor writes, by the pattern of their model field: an example to copy.
 _PATTERN_FIXES = {
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "write lower-case words joined by hyphens, like export-coaching",
+    f"^{models.ID_PATTERN.pattern}$": (
+        "write lower-case words joined by hyphens, like export-coaching"
+    ),
     r"^[A-Z]{2,3}$": "write the economy's code in capitals, like VN or PRC",
     r"^https?://[^\s]+$": "write the full address, like https://www.example.org/",
     r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "write an e-mail address, like name@example.org",

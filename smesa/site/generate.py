@@ -37,6 +37,7 @@ import nh3
 import yaml
 from markupsafe import Markup, escape
 
+from smesa.check.registry import rule_page
 from smesa.check.rules import RULES
 from smesa.data import models
 from smesa.data.models import LANGUAGES
@@ -686,7 +687,7 @@ def rule_pages() -> Iterable[PageSpec]:
     )
     for rule in registered:
         yield PageSpec(
-            f"rules/{rule.id.lower()}.md",
+            f"{rule_page(rule.id)}.md",
             "rule.md.j2",
             lambda ctx, rule=rule: f"{rule.id} {rule.title}",
             lambda ctx, rule=rule: rule.title,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +23,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from smesa.data import models
 from smesa.data.loader import LoadProblem, load_bytes, read_regular_file
+from smesa.data.models import ID_PATTERN
 from smesa.data.repository import DATA_DIR, REFERENCE_DIR
 from smesa.data.schema import SCHEMA_DIR, schema_name
 
 MODELINE = "# yaml-language-server: $schema="
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)

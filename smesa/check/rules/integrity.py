@@ -389,10 +389,9 @@ def apec_economy(repo: Repository) -> Iterator[Hit]:
                 for i, issue in enumerate(r.issues)
                 for j, code in enumerate(issue.economies)
             ]
-        for field in ("partners", "guests", "participants", "sponsors"):
-            for i, participant in enumerate(getattr(r, field, ())):
-                if participant.economy:
-                    refs.append(((field, i, "economy"), participant.economy))
+        for field, i, participant in models.parties(r):
+            if participant.economy:
+                refs.append(((field, i, "economy"), participant.economy))
         for path, code in refs:
             fix = bad(code)
             if fix and not (
