@@ -7,7 +7,6 @@ import datetime as dt
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -195,11 +194,6 @@ def make_repo(tmp_path: Path) -> RepoFactory:
 
 def check(root: Path, today: dt.date = TODAY) -> list[Finding]:
     return run_rules(load_repository(root, today))
-
-
-@pytest.fixture
-def findings_of() -> Callable[..., list[Finding]]:
-    return check
 
 
 def smesa(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

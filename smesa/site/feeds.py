@@ -7,7 +7,6 @@ unchanged repository gives byte-identical feeds.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
@@ -74,13 +73,3 @@ def atom_feed(view: SiteView, site_url: str, lang: str) -> bytes:
 def feed_files(view: SiteView, site_url: str) -> dict[str, bytes]:
     """Every feed, by its path relative to the site root."""
     return {feed_path(lang): atom_feed(view, site_url, lang) for lang in LANGUAGES}
-
-
-def write_feeds(view: SiteView, site_url: str, site_dir: Path) -> list[Path]:
-    written = []
-    for rel, content in feed_files(view, site_url).items():
-        target = site_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        written.append(target)
-    return written

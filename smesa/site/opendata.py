@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from smesa.data import models, schema
@@ -112,15 +111,3 @@ def open_data_files(view: SiteView, site_url: str) -> dict[str, str]:
     for name, document in schema.schemas().items():
         files[f"{schema.SCHEMA_DIR}/{name}"] = schema.render(document)
     return files
-
-
-def write_open_data(view: SiteView, site_url: str, site_dir: Path) -> list[Path]:
-    """Write the downloads and the JSON Schemas into the built site."""
-    files = open_data_files(view, site_url)
-    written = []
-    for rel, content in files.items():
-        target = site_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, "utf-8")
-        written.append(target)
-    return written

@@ -21,8 +21,6 @@ from smesa.data import models
 from smesa.data.repository import Repository
 from smesa.tools.fmt import ID_PATTERN, format_text, modeline
 
-KINDS = ("case", "member", "meeting")
-
 
 class ScaffoldError(Exception):
     """A fact that does not fit the repository; the message says what would."""
