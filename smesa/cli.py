@@ -78,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also append the full report as Markdown to FILE (e.g. $GITHUB_STEP_SUMMARY)",
     )
+    check.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default=None,
+        help="language of messages and hints (default: from LANG; zh_* gives Chinese)",
+    )
 
     schema = sub.add_parser("schema", help="write the JSON Schemas to schema/")
     schema.add_argument(
@@ -204,6 +210,7 @@ def _check(args: argparse.Namespace) -> int:
         today=args.today,
         changed_since=args.changed_since,
         summary_file=args.summary,
+        lang=args.lang,
     )
 
 
@@ -215,8 +222,10 @@ def check(
     today: dt.date | None = None,
     changed_since: str | None = None,
     summary_file: Path | None = None,
+    lang: str | None = None,
 ) -> int:
     """`smesa check`: print the findings on `files` (all when empty); the exit code."""
+    from smesa.check import translate
     from smesa.check.engine import run_rules
     from smesa.check.output import FORMATS, Report, markdown
     from smesa.data.config import site_url
@@ -233,7 +242,8 @@ def check(
         findings = [f for f in findings if f.path in wanted]
         checked = len(wanted)
     annotate = changed_lines(root, changed_since) if changed_since else None
-    report = Report(findings, checked, site_url(root), annotate)
+    lang = lang or translate.language_from_environment()
+    report = Report(translate.findings(findings, lang), checked, site_url(root), annotate, lang)
     out = sys.stdout
     for line in FORMATS[output](report):
         out.write(line + "\n")

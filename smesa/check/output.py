@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from smesa.check import translate
 from smesa.check.engine import count
 from smesa.check.findings import Finding
 from smesa.check.registry import rule_page
@@ -25,12 +26,15 @@ class Report:
     files: int
     docs_base: str = ""  # site URL under which rules/<id>/ pages live
     annotate: frozenset[tuple[str, int]] | None = field(default=None)  # changed lines only
+    lang: str = "en"  # of the words around the findings (translate them with check.translate)
 
     def url(self, finding: Finding) -> str:
         return f"{self.docs_base}{rule_page(finding.rule)}/" if self.docs_base else ""
 
     def summary(self) -> str:
         errors, warnings = count(self.findings)
+        if self.lang == "zh":
+            return translate.summary(errors, warnings, self.files)
         return (
             f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} "
             f"in {_plural(self.files, 'file')}"
@@ -43,11 +47,13 @@ def _plural(n: int, word: str) -> str:
 
 def text(report: Report) -> Iterable[str]:
     """`path:line:col: severity RULE-ID message (fix) <rule page>`, then a count."""
+    zh = report.lang == "zh"
     for f in report.findings:
-        fix = f" ({f.fix})" if f.fix else ""
+        fix = (f"（{f.fix}）" if zh else f" ({f.fix})") if f.fix else ""
         url = report.url(f)
         see = f" <{url}>" if url else ""
-        yield f"{f.path}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message}{fix}{see}"
+        level = translate.severity(str(f.severity), report.lang)
+        yield f"{f.path}:{f.line}:{f.column}: {level} {f.rule} {f.message}{fix}{see}"
     yield report.summary()
 
 

@@ -56,23 +56,39 @@ def english_output(repo: Repository) -> Iterator[Hit]:
     "english-is-english",
     Severity.ERROR,
     clauses.OUTPUTS_IN_ENGLISH,
-    "move Chinese text to the 'zh' field; write names in pinyin in English text",
+    "move the Chinese text to the 'zh' field; in 'en' write names as they are written in English",
     examples=("title:\n  en: 宁波中小企业服务\n", "title:\n  en: Ningbo SME services\n"),
 )
 def english_is_english(repo: Repository) -> Iterator[Hit]:
     """An English ('en') field holds no Chinese or Japanese characters.
 
     Catches translations pasted into the wrong field, which would leave the English
-    site without the text.
+    site without the text. The hint says pinyin only for records of the People's
+    Republic of China: names elsewhere have their own romanisation.
     """
+    economies = _record_economies(repo)
     for source, path, language, text in repo.texts():
         if language == "en" and (match := CJK.search(text)):
             yield Hit(
                 source,
                 path,
                 f"{dotted(path)} is English but holds Chinese text: {match.group()!r}…",
+                _PINYIN_FIX if economies.get(source.path) == "PRC" else None,
                 within=(text, match.start()),
             )
+
+
+_PINYIN_FIX = "move the Chinese text to the 'zh' field; in 'en' write names in pinyin"
+
+
+def _record_economies(repo: Repository) -> dict[str, str]:
+    """Path of each member's and case's file -> the economy of its member institution."""
+    members = {e.id: e.record.economy for e in repo.of(models.Member)}
+    found = {e.source.path: e.record.economy for e in repo.of(models.Member)}
+    for entry in repo.of(models.Case):
+        if entry.record.member in members:
+            found[entry.source.path] = members[entry.record.member]
+    return found
 
 
 PLACEHOLDER = re.compile(r"\bTODO\b")
