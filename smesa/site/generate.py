@@ -456,22 +456,32 @@ def render(spec: PageSpec, view: SiteView, lang: str) -> str:
     if english_only:
         # Inside the English part: its heading comes first, then this Chinese note.
         note = escape(ctx.label("english_only"))
-        head.append(f'<p class="smesa-untranslated" lang="{HTML_LANG[lang]}">{note}</p>')
+        head.append(
+            f'<p class="smesa-untranslated" lang="{HTML_LANG[lang]}" {_NOT_INDEXED}>{note}</p>'
+        )
         head.append("")
     if ctx.missing:
-        head.append(f'<p class="smesa-untranslated">{escape(ctx.label("untranslated"))}</p>')
+        head.append(
+            f'<p class="smesa-untranslated" {_NOT_INDEXED}>{escape(ctx.label("untranslated"))}</p>'
+        )
         head.append("")
     if ctx.stale:
-        head.append(f'<p class="smesa-untranslated">{escape(ctx.label("stale_translation"))}</p>')
+        head.append(
+            f'<p class="smesa-untranslated" {_NOT_INDEXED}>'
+            f"{escape(ctx.label('stale_translation'))}</p>"
+        )
         head.append("")
     if spec.sample:
         note = escape(ctx.label("sample_note"))
-        head.append(f'<p class="smesa-sample"><strong>{note}</strong></p>')
+        head.append(f'<p class="smesa-sample" {_NOT_INDEXED}><strong>{note}</strong></p>')
         head.append("")
     tail = "\n\n</div>\n" if english_only else "\n"
     return "\n".join(head) + "\n" + body.strip() + tail
 
 
+# Notices about a page (sample data, translation) are not what it says: search results
+# would otherwise open with "Sample data: ..." (Pagefind skips these elements).
+_NOT_INDEXED = "data-pagefind-ignore"
 UPDATED_KEY = "smesa_updated"  # the sitemap's lastmod (smesa.site.build.page_context)
 
 

@@ -27,6 +27,9 @@ GENERATED_VALUE = "generated"
 TAGS = nh3.ALLOWED_TAGS | {"select", "option", "label", "button"}
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "lang", "dir", "hidden", "aria-live", "aria-label"},
+    # Notices kept out of Pagefind's index and snippets (smesa.site.generate).
+    "p": {"data-pagefind-ignore"},
+    "span": {"data-pagefind-ignore"},
     "a": {"href", "hreflang"},
     "img": {"src", "alt", "width", "height", "loading"},
     "ol": {"start"},

@@ -340,3 +340,22 @@ def test_axe_finds_no_violations(site: SitePage, lang: str, path: str) -> None:
     assert violations == [], "\n" + violations_report(violations)
     # axe.min.js comes from the installed package, evaluated in the page: no CDN.
     assert_clean(site)
+
+
+EXCERPTS = """async (query) => {
+    const pagefind = await import("/pagefind/pagefind.js");
+    const found = await pagefind.search(query);
+    return Promise.all(found.results.slice(0, 5).map((r) => r.data().then((d) => d.excerpt)));
+}"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "notice"), [("en", "export", "Sample data"), ("zh", "出口", "示例数据")]
+)
+def test_search_snippets_are_the_page_not_its_notices(
+    site: SitePage, lang: str, query: str, notice: str
+) -> None:
+    site.open(f"{LANGUAGE_PREFIX[lang]}/search/")
+    excerpts = site.page.evaluate(EXCERPTS, query)
+    assert excerpts
+    assert [e for e in excerpts if notice in e] == []
