@@ -24,7 +24,7 @@ FEE_KEY = re.compile(r"fee|dues|subscription|payment|charge", re.IGNORECASE)
     clauses.INTEGRITY,
     "fix the YAML at this spot",
     needs_reference=False,
-    examples=("title: Cost: down 30%\n", "title: 'Cost: down 30%'\n"),
+    examples=("title:\n  en: Cost: down 30%\n", "title:\n  en: 'Cost: down 30%'\n"),
 )
 def yaml_invalid(repo: Repository) -> Iterator[Hit]:
     """A data file must be strict, well-formed YAML.
@@ -299,7 +299,7 @@ def _participant_refs(entry, field, participants):
     Severity.ERROR,
     clauses.INTEGRITY,
     "use the id of an existing record (its file name)",
-    examples=("member: ningbo-sme-centr\n", "member: ningbo-sme-centre\n"),
+    examples=("member: yongjiang-sme-centre\n", "member: yongjiang-sme-service-centre\n"),
 )
 def reference_resolves(repo: Repository) -> Iterator[Hit]:
     """Every member, meeting, Presidium and topic a record names exists.
