@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Material 9.7+ prints a banner about MkDocs 2.0 on every run; we stay on MkDocs 1.x.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system node-tools check schema build serve links test lint fmt bench lighthouse clean
+.PHONY: setup system node-tools check schema build serve links test lint fmt bench coverage lighthouse clean
 
 # The virtual environment, with every dependency pinned in pyproject.toml.
 $(STAMP): pyproject.toml
@@ -65,6 +65,17 @@ test: setup system node-tools lint
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# Branch coverage of the rules (smesa/check/rules), from the tests that check data:
+# the report lists every branch no test reaches.
+RULE_TESTS := tests/test_rules.py tests/test_rules_obligations.py tests/test_text_rules.py \
+	tests/test_nomenclature.py tests/test_broken_fixture.py tests/test_rule_examples.py \
+	tests/test_loader.py tests/test_loader_structure.py tests/test_publication.py \
+	tests/test_governance.py $(wildcard tests/test_tor_*.py tests/test_approvals*.py)
+coverage: setup
+	$(BIN)/python -m coverage run --branch --source=smesa/check/rules \
+		-m pytest -q -p no:cacheprovider $(RULE_TESTS)
+	$(BIN)/python -m coverage report --show-missing
 
 # Lighthouse mobile scores of five pages of the site, served with gzip (prints a table).
 lighthouse: setup system node-tools
