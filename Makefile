@@ -32,7 +32,7 @@ schema: setup
 
 # Validates (the build refuses error findings too), then builds into a temporary folder
 # and swaps it in as site/ only on success.
-build: setup system
+build: setup system node-tools
 	$(BIN)/smesa check
 	$(BIN)/smesa schema
 	$(BIN)/smesa build
@@ -40,7 +40,7 @@ build: setup system
 # Live preview on http://127.0.0.1:8000/: rebuilds (validation and pages included) when
 # data/, content/ or the templates change; findings appear in this terminal. The flag is
 # explicit: with some click versions MkDocs 1.6.1's --livereload defaults to off.
-serve: setup system
+serve: setup system node-tools
 	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000 \
 		--watch data --watch smesa/templates --watch overrides
 

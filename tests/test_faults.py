@@ -362,15 +362,12 @@ exit 3
 
 
 def test_a_failing_pagefind_is_one_line_and_publishes_nothing(repo: Path, tmp_path: Path):
-    fake = tmp_path / "fake" / "pagefind_bin_extended"
-    fake.mkdir(parents=True)
-    (fake / "pagefind").write_text(FAILING_PAGEFIND, "utf-8")
-    (fake / "pagefind").chmod(0o755)
-    (fake / "__init__.py").write_text(
-        f"def get_executable():\n    return {str(fake / 'pagefind')!r}\n", "utf-8"
-    )
+    fake = tmp_path / "fake" / "pagefind"
+    fake.parent.mkdir(parents=True)
+    fake.write_text(FAILING_PAGEFIND, "utf-8")
+    fake.chmod(0o755)
     before = snapshot(repo / "site")
-    build = start_build(repo, env={**ENV, "PYTHONPATH": str(fake.parent)})
+    build = start_build(repo, env={**ENV, "SMESA_PAGEFIND": str(fake)})
     _, stderr = build.communicate()
     assert build.returncode == 1
     assert re.fullmatch(

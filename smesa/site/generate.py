@@ -481,7 +481,7 @@ def render(spec: PageSpec, view: SiteView, lang: str) -> str:
 
 # Notices about a page (sample data, translation) are not what it says: search results
 # would otherwise open with "Sample data: ..." (Pagefind skips these elements).
-_NOT_INDEXED = "data-pagefind-ignore"
+_NOT_INDEXED = 'data-pagefind-ignore="all"'
 UPDATED_KEY = "smesa_updated"  # the sitemap's lastmod (smesa.site.build.page_context)
 
 
