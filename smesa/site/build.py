@@ -78,7 +78,7 @@ class SiteBuild:
         self.downloads: Forked[dict[str, bytes]] | None = None
         self.sanitizer: Worker[str] | None = None
         self.dirty: list[Any] = []  # pages whose HTML the sanitizer is cleaning
-        self.clean: set[int] = set()  # id() of the generated pages cleaned in this build
+        self.clean: set[str] = set()  # generated pages cleaned in this language's build
 
     def on_config(self, config: Any) -> None:
         """Validate data/ and plan the pages, once per build; start writing them.
@@ -119,7 +119,7 @@ class SiteBuild:
         """
         if self.pages is None:
             return
-        self.clean = set()  # page objects of a previous language may be gone, ids reused
+        self.clean = set()  # each language's build has pages of the same paths
         self._wait_for_pages(i18n.current_language(config))
         if i18n.is_default_language_build(config):
             for lang in i18n.build_languages(config):
@@ -142,7 +142,7 @@ class SiteBuild:
         if not sanitize.is_generated(page.meta):
             return html
         if self.sanitizer is None:  # the build began without on_config: clean it now
-            self.clean.add(id(page))
+            self.clean.add(page.file.src_uri)
             return sanitize.clean_html(html)
         self.sanitizer.submit(html)
         self.dirty.append(page)
@@ -159,13 +159,13 @@ class SiteBuild:
             raise _failed("sanitising", error) from error
         for page, html in zip(self.dirty, cleaned, strict=True):
             page.content = html
-            self.clean.add(id(page))
+            self.clean.add(page.file.src_uri)
         self.dirty = []
 
     def page_context(self, page: Any) -> None:
         """Refuse to write a generated page whose HTML was not sanitised; date it in the
         sitemap by its records (`lastmod`), not by the build."""
-        if sanitize.is_generated(page.meta) and id(page) not in self.clean:
+        if sanitize.is_generated(page.meta) and page.file.src_uri not in self.clean:
             raise PluginError(f"{page.file.src_uri}: its HTML was not sanitised")
         updated = page.meta.get(UPDATED_KEY)
         if updated:
