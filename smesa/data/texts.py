@@ -84,9 +84,9 @@ def record_texts(repo: Repository) -> list[tuple[Entry, Path_, BilingualText]]:
     """Every bilingual text of every valid record, found once per repository (several
     rules and reports walk them).
 
-    Read from the texts the loader noted while parsing rather than by walking every
-    model: a tenth of the time. A text has an `en` or a `zh` (the model requires one),
-    so the loader has seen each of them.
+    Read from the texts the loader noted while parsing, which is cheaper than walking
+    every model. A text has an `en` or a `zh` (the model requires one), so the loader
+    has seen each of them.
     """
     return repo.derived(_record_texts)
 
