@@ -35,6 +35,7 @@ def _date(value: str) -> dt.date:
 # in step). Listed here so that building the parser imports nothing heavy: every command,
 # `smesa check` included, builds it.
 NEW_OPTIONS = (
+    "admission_ref",
     "date",
     "economy",
     "head_en",

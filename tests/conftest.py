@@ -121,6 +121,16 @@ def baseline() -> dict[str, dict[str, Any]]:
                 }
             ],
         },
+        # The SMEWG sessions whose documents approve the case and the report (SM621);
+        # drafts, so that no page, count or report of the baseline shows them.
+        "data/meetings/smewg60.yml": {
+            **smewg_session(dt.date(2025, 5, 13), "SMEWG60"),
+            "status": "draft",
+        },
+        "data/meetings/smewg61.yml": {
+            **smewg_session(dt.date(2025, 8, 20), "SMEWG61"),
+            "status": "draft",
+        },
         "data/reports/annual-report-2025.yml": {
             "id": "annual-report-2025",
             "sample": True,

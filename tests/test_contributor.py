@@ -66,6 +66,8 @@ def test_new_member_and_meeting(make_repo):
         "2026-01-05",
         "--head-en",
         "Nguyen Van An",
+        "--admission-ref",
+        "SMESA-SEC/2026/001",
         cwd=root,
     )
     assert member.returncode == 0, member.stderr
@@ -113,6 +115,8 @@ def test_new_refuses_what_does_not_fit(make_repo):
         "PRC",
         "--head-en",
         "Chen Hua",
+        "--admission-ref",
+        "SMESA-SEC/2026/002",
     )
     assert smesa(*args, "--id", "beta", cwd=root).stderr.startswith(
         "smesa: error: data/members/beta.yml exists already"
@@ -164,7 +168,7 @@ def test_fmt_check_and_rename(make_repo):
     assert smesa("fmt", "--check", cwd=root).returncode == 1  # yaml.safe_dump's style
     assert smesa("fmt", cwd=root).returncode == 0
     assert smesa("fmt", "--check", cwd=root).stdout.endswith(
-        "0 would reformat, 11 unchanged, 0 refused\n"
+        "0 would reformat, 13 unchanged, 0 refused\n"
     )
     member = root / "data/members/beta.yml"
     member.rename(root / "data/members/old-name.yml")
@@ -255,6 +259,8 @@ def test_scaffolded_records_build_into_the_site(tmp_path: Path):
         "Nguyen Van An",
         "--joined",
         "2026-01-05",
+        "--admission-ref",
+        "SMESA-SEC/2026/001",
         cwd=root,
     )
     case = smesa(

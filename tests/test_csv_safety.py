@@ -43,6 +43,9 @@ def rows(content: str) -> list[dict[str, str]]:
 def member(record_id: str, name: str, **fields) -> dict:
     record = copy.deepcopy(baseline()[MEMBER])
     record.update(id=record_id, name=text(name, name), founding_member=False, **fields)
+    if record["joined"] >= dt.date(2025, 1, 1):  # joined during the term (SM623)
+        day = dt.date.fromordinal(record["joined"].toordinal())  # not the same object:
+        record["admission"] = {"date": day, "ref": "SMESA-SEC/2025/001"}  # no YAML alias
     return record
 
 

@@ -189,6 +189,10 @@ def test_a_very_long_name_still_lays_out_in_the_report_pdf(make_repo):
     long_name = " ".join(["Exceptionally-long-institution-name"] * 500)
     files["data/members/beta.yml"]["name"] = text(long_name, long_name)
     files["data/members/beta.yml"]["joined"] = dt.date(2025, 4, 1)
+    files["data/members/beta.yml"]["admission"] = {
+        "date": dt.date(2025, 3, 20),
+        "ref": "SMESA-SEC/2025/004",
+    }
     root = make_repo(files)
     result = smesa("report", "2025", "--today", "2026-11-26", cwd=root)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]

@@ -309,6 +309,11 @@ class Member(Record):
     withdrawn: dt.date | None = None
     head: Person
     description: Text | None = None
+    admission: Approval | None = Field(
+        default=None,
+        description="The Secretariat's record of the decision admitting the institution: "
+        "its date and document number (needed for members joining during the term).",
+    )
 
 
 class Result(Strict):

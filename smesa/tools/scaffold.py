@@ -49,6 +49,10 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
         Question("type", "Type", lambda _: "sme-service-centre"),
         Question("head_en", "Name of the head of the institution (in English)"),
         Question("joined", "Joined (YYYY-MM-DD)", lambda _: dt.date.today().isoformat()),
+        Question(
+            "admission_ref",
+            "Number of the Secretariat's record admitting it (e.g. SMESA-SEC/YYYY/NNN)",
+        ),
         Question("id", "Id", lambda facts: _slug(facts.get("name_en", ""))),
     ),
     "meeting": (

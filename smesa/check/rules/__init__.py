@@ -6,6 +6,7 @@ One module per family of rules, each citing the ToR clause it enforces
 
 from smesa.check.registry import Rule
 from smesa.check.rules import (
+    approvals,
     integrity,
     nomenclature,
     obligations,
@@ -55,6 +56,10 @@ RULES: tuple[Rule, ...] = (
     tor.non_member_approval,  # SM610
     tor.publication_dated,  # SM611
     tor.placeholder_left,  # SM612
+    approvals.smewg_reference_form,  # SM620
+    approvals.smewg_session_recorded,  # SM621
+    approvals.approval_reference_shared,  # SM622
+    approvals.member_admission_recorded,  # SM623
     tor.within_term,  # SM701
     tor.sunset_approaching,  # SM702
     tor.annual_report,  # SM703

@@ -137,7 +137,7 @@ def _approval_deadline(record: models.Record) -> tuple[str, dt.date | None]:
     "prior-smewg-approval",
     Severity.ERROR,
     clauses.PRIOR_APPROVAL,
-    "add approval: {smewg: {date: YYYY-MM-DD, ref: 2025/SMEWG60/011}} from the SMEWG decision",
+    "add approval: {smewg: {date: YYYY-MM-DD, ref: YYYY/SMEWGNN/NNN}} from the SMEWG decision",
     examples=(
         "status: published\npublished: 2025-06-01\n",
         "status: published\npublished: 2025-06-01\napproval:\n  smewg:\n"
