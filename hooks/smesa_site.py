@@ -12,6 +12,10 @@ _site = SiteBuild()
 _not_found_pages = notfound.NotFoundPages()
 
 
+def on_startup(command, dirty):
+    _site.on_startup(command)
+
+
 # Before static-i18n (-100) and before MkDocs reads docs_dir: validate, then generate.
 def on_config(config):
     _site.on_config(config)

@@ -103,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if needed")
 
     i18n = sub.add_parser("i18n", help="translation coverage, missing and stale texts")
+    i18n.add_argument("files", nargs="*", type=Path, help="only these files (default: data/)")
+    i18n.add_argument(
+        "--public", action="store_true", help="only published records (drafts are counted)"
+    )
     i18n.add_argument(
         "--stamp",
         nargs="+",
@@ -146,6 +150,12 @@ def _parser() -> argparse.ArgumentParser:
         "--today", type=_date, default=None, help="date to check against (default: today)"
     )
     build.add_argument("--verbose", action="store_true", help="show MkDocs' progress")
+    build.add_argument(
+        "--preview",
+        action="store_true",
+        help="include drafts, submitted and approved records, each page marked as a preview "
+        "(a pull request's preview; never to publish)",
+    )
 
     report = sub.add_parser(
         "report", help="write the annual report of YEAR (CSV, PDF, Markdown, HTML, charts)"
@@ -300,11 +310,14 @@ def _build(args: argparse.Namespace) -> int:
         if not (root / needed).exists():
             raise UsageError(f"no {needed} in {root.resolve()}: run from the repository root")
     try:
-        site = build_site(root, today=args.today, verbose=args.verbose)
+        site = build_site(root, today=args.today, verbose=args.verbose, preview=args.preview)
     except MkDocsException as error:  # includes Abort; the details are printed above
         print(f"smesa: {error.format_message()}; {SITE_DIR}/ is unchanged", file=sys.stderr)
         return EXIT_ERRORS
-    print(f"site built and published to {site}")
+    if args.preview:
+        print(f"preview built in {site}: it shows unpublished records; do not publish it")
+    else:
+        print(f"site built and published to {site}")
     return EXIT_OK
 
 
@@ -472,8 +485,8 @@ def _i18n(args: argparse.Namespace) -> int:
             outcome = stamp(root, rel)
             print(f"{rel}: {outcome.detail or outcome.status}")
         return EXIT_OK
-    _data_files(root, [])
-    states = coverage(load_repository(root))
+    wanted = set(_data_files(root, args.files)) if args.files else None
+    states = coverage(load_repository(root), public_only=args.public, paths=wanted)
     print(f"{'kind':<12} {'texts':>6} {'zh':>6} {'missing':>8} {'stale':>6} {'unverified':>11}")
     for folder, state in states.items():
         share = f"{100 * state.translated / state.texts:.0f}%" if state.texts else "-"

@@ -83,6 +83,10 @@ def test_serve_rebuilds_when_a_record_changes(tmp_path: Path):
             "utf-8",
         )
         _wait_for(url, "Loans in six days", 120)
+        # A contributor previews their own draft: served, and marked as not published.
+        draft = re.sub(r"(?m)^published: .*\n", "", case.read_text("utf-8"))
+        case.write_text(draft.replace("status: published", "status: draft"), "utf-8")
+        _wait_for(url, "Not published: this record is a draft.", 120)
         # A broken record: the rebuild fails, the findings reach the terminal.
         case.write_text(case.read_text("utf-8").replace("year: 2025", "year: '2025'"), "utf-8")
         time.sleep(8)

@@ -47,6 +47,9 @@ from smesa.site.view import SiteView
 
 TODAY_VARIABLE = "SMESA_TODAY"  # the date for builds MkDocs starts itself (`mkdocs serve`)
 TODAY_KEY = "smesa_today"  # the date `build_site` puts on the configuration it builds
+# A preview shows every record, each unpublished one marked as such: `mkdocs serve`
+# (a contributor's own machine) and `smesa build --preview` (a pull request's artifact).
+PREVIEW_KEY = "smesa_preview"
 SITE_DIR = "site"
 CONFIG_FILE = "mkdocs.yml"
 STAGING_PREFIX = f"{SITE_DIR}.tmp-"  # a build's own folder, site/ once published
@@ -75,10 +78,14 @@ class SiteBuild:
 
     def __init__(self) -> None:
         self.pages: PageWriter | None = None
+        self.serving = False  # started by `mkdocs serve`: its builds are previews
         self.downloads: Forked[dict[str, bytes]] | None = None
         self.sanitizer: Worker[str] | None = None
         self.dirty: list[Any] = []  # pages whose HTML the sanitizer is cleaning
         self.clean: set[str] = set()  # generated pages cleaned in this language's build
+
+    def on_startup(self, command: str) -> None:
+        self.serving = command == "serve"
 
     def on_config(self, config: Any) -> None:
         """Validate data/ and plan the pages, once per build; start writing them.
@@ -101,7 +108,8 @@ class SiteBuild:
         if errors:
             raise Abort(f"the site was not built: {errors} error(s) in {root / 'data'}")
         try:
-            self.pages = PageWriter(repo, Path(config.docs_dir))
+            preview = bool(config.get(PREVIEW_KEY)) or self.serving
+            self.pages = PageWriter(repo, Path(config.docs_dir), preview=preview)
         except GenerateError as error:
             raise Abort(f"the site was not built: {error}") from None
         # static-i18n has not set the current language yet: it is the default one. Its
@@ -259,8 +267,11 @@ def downloads(view: SiteView, site_url: str) -> dict[str, bytes]:
     return {rel: c if isinstance(c, bytes) else c.encode("utf-8") for rel, c in files.items()}
 
 
-def build_site(root: Path, *, today: dt.date | None = None, verbose: bool = False) -> Path:
-    """Build the site of the repository at `root` and publish it as `root`/site.
+def build_site(
+    root: Path, *, today: dt.date | None = None, verbose: bool = False, preview: bool = False
+) -> Path:
+    """Build the site of the repository at `root` and publish it as `root`/site; with
+    `preview`, drafts, submitted and approved records too, each page marked a preview.
 
     Raises mkdocs' Abort (or another MkDocs error) when the build fails; site/ is then
     left untouched and the staging folder removed. A file that cannot be written (a full
@@ -279,6 +290,7 @@ def build_site(root: Path, *, today: dt.date | None = None, verbose: bool = Fals
             config = load_config(str(root / CONFIG_FILE), site_dir=str(staging))
             if today is not None:
                 config[TODAY_KEY] = today
+            config[PREVIEW_KEY] = preview
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)

@@ -471,6 +471,15 @@ def render(spec: PageSpec, view: SiteView, lang: str) -> str:
             f"{escape(ctx.label('stale_translation'))}</p>"
         )
         head.append("")
+    if view.preview:
+        record = spec.values.get("record")
+        if record is not None and view.unpublished(record):
+            status = ctx.kind("statuses", record.status)
+            note = escape(ctx.label("preview_record").format(status=status))
+        else:
+            note = escape(ctx.label("preview_site"))
+        head.append(f'<p class="smesa-preview" {_NOT_INDEXED}><strong>{note}</strong></p>')
+        head.append("")
     if spec.sample:
         note = escape(ctx.label("sample_note"))
         head.append(f'<p class="smesa-sample" {_NOT_INDEXED}><strong>{note}</strong></p>')
@@ -737,9 +746,9 @@ class PageWriter:
     overwrite a file the generator did not write (a hand-written page).
     """
 
-    def __init__(self, repo: Repository, docs_dir: Path) -> None:
+    def __init__(self, repo: Repository, docs_dir: Path, *, preview: bool = False) -> None:
         self.docs = Path(docs_dir)
-        self.view = SiteView(repo)
+        self.view = SiteView(repo, preview=preview)
         self.specs = list(page_specs(self.view))
         self.files = sorted(f"{lang}/{spec.path}" for spec in self.specs for lang in LANGUAGES)
         owned = _read_manifest(self.docs)

@@ -2,7 +2,8 @@
 
 It holds `smesa.tor.publication.public(repo)`, never the whole repository: every page,
 chart, feed and download reads records through it, so none can reach a record that is
-not public (see `smesa.tor.publication`).
+not public (see `smesa.tor.publication`). A preview (`mkdocs serve`, `smesa build
+--preview` for a pull request) holds every record instead, and its pages say so.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 from smesa.data import models
 from smesa.data.repository import Repository
-from smesa.tor.publication import public
+from smesa.tor.publication import is_public, public
 
 OutputT = TypeVar("OutputT", bound=models.Output)
 
@@ -36,8 +37,13 @@ def case_date(case: models.Case) -> dt.date:
 class SiteView:
     """The repository as a reader sees it: its public records."""
 
-    def __init__(self, repo: Repository) -> None:
-        self.repo = public(repo)
+    def __init__(self, repo: Repository, *, preview: bool = False) -> None:
+        self.preview = preview
+        self.repo = repo if preview else public(repo)
+
+    def unpublished(self, record: models.Record) -> bool:
+        """True for a record a preview shows that the published site would not."""
+        return self.preview and not is_public(record)
 
     def published(self, model: type[OutputT]) -> list[OutputT]:
         return [e.record for e in self.repo.of(model)]
