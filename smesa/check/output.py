@@ -97,6 +97,12 @@ def github(report: Report) -> Iterable[str]:
     hidden = sum(max(0, n - GITHUB_ANNOTATION_LIMIT) for n in shown.values())
     if hidden:
         yield f"{hidden} more finding(s) not annotated (GitHub shows 10 per level): see the summary"
+    elsewhere = len(report.findings) - len(chosen)
+    if elsewhere:
+        yield (
+            f"{elsewhere} finding(s) on lines this change did not touch are not annotated: "
+            "see the summary"
+        )
     yield report.summary()
 
 

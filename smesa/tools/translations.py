@@ -29,11 +29,16 @@ class Coverage:
     unverified: int = 0  # translated, but with no record of the English it came from
 
 
-def coverage(repo: Repository) -> dict[str, Coverage]:
-    """Per data folder, over the records readers see."""
+def coverage(
+    repo: Repository, *, public_only: bool = False, paths: set[str] | None = None
+) -> dict[str, Coverage]:
+    """Per data folder: over every record, drafts included (a contributor translates
+    before publication), or only those readers see; all files, or only `paths`."""
     result: dict[str, Coverage] = {}
     for entry, path, text in record_texts(repo):
-        if not is_public(entry.record):
+        if public_only and not is_public(entry.record):
+            continue
+        if paths is not None and entry.source.path not in paths:
             continue
         if not (text.en or "").strip():
             continue

@@ -14,6 +14,7 @@ from smesa.check.rules import (
     text,
     tor,
     translation,
+    workflow,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -60,6 +61,7 @@ RULES: tuple[Rule, ...] = (
     approvals.smewg_session_recorded,  # SM621
     approvals.approval_reference_shared,  # SM622
     approvals.member_admission_recorded,  # SM623
+    workflow.placeholder_submitted,  # SM619
     tor.within_term,  # SM701
     tor.sunset_approaching,  # SM702
     tor.annual_report,  # SM703

@@ -1,0 +1,82 @@
+"""Local = CI: what CI annotates and what it does not is said; drafts are covered by
+smesa i18n; a TODO left in a submitted record warns, in an approved one it is an error."""
+
+from __future__ import annotations
+
+import subprocess
+
+from conftest import smesa
+
+
+def _git(root, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_findings_on_unchanged_lines_are_counted_not_dropped(make_repo, tmp_path):
+    root = make_repo()
+    beta = root / "data/members/beta.yml"
+    beta.write_text(beta.read_text("utf-8").replace("economy: CT", "economy: YY"), "utf-8")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "base, with an error already")
+    alpha = root / "data/members/alpha.yml"
+    alpha.write_text(alpha.read_text("utf-8").replace("economy: PRC", "economy: XX"), "utf-8")
+    result = smesa(
+        "check", "--format", "github", "--changed-since", "main", "--today", "2026-11-26", cwd=root
+    )
+    lines = result.stdout.splitlines()
+    assert [line.split("::")[1] for line in lines if line.startswith("::")] == [
+        "error file=data/members/alpha.yml,line=6,col=10,title=SM201 apec-economy"
+    ]
+    assert lines[-2] == (
+        "1 finding(s) on lines this change did not touch are not annotated: see the summary"
+    )
+    assert lines[-1].startswith("2 errors, 0 warnings in ")
+
+
+def _scaffolded(root, status: str) -> str:
+    result = smesa(
+        "new", "case", "--title-en", "Export coaching", "--member", "beta",
+        "--topics", "skills-and-talent", "--year", "2026", cwd=root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rel = "data/cases/2026/export-coaching.yml"
+    path = root / rel
+    path.write_text(path.read_text("utf-8").replace("status: draft", f"status: {status}"), "utf-8")
+    return rel
+
+
+def test_SM619_a_todo_in_a_submitted_record_warns_and_in_an_approved_one_errors(make_repo):
+    root = make_repo()
+    rel = _scaffolded(root, "draft")
+    assert smesa("check", rel, "--today", "2026-11-26", cwd=root).stdout.endswith(
+        "0 errors, 0 warnings in 1 file\n"
+    )
+    path = root / rel
+    path.write_text(path.read_text("utf-8").replace("status: draft", "status: submitted"))
+    submitted = smesa("check", rel, "--today", "2026-11-26", cwd=root)
+    assert submitted.returncode == 0
+    assert [line.split(" ")[1:3] for line in submitted.stdout.splitlines()[:-1]] == [
+        ["warning", "SM619"]
+    ] * 3  # summary, challenge, body: one finding per text
+    path.write_text(path.read_text("utf-8").replace("status: submitted", "status: approved"))
+    approved = smesa("check", rel, "--today", "2026-11-26", cwd=root)
+    assert approved.returncode == 1
+    assert "error SM612" in approved.stdout and "SM619" not in approved.stdout
+
+
+def test_i18n_counts_drafts_and_takes_files(make_repo):
+    root = make_repo()
+    rel = _scaffolded(root, "draft")
+    everything = smesa("i18n", cwd=root).stdout
+    assert f"{rel}:12:7: missing title.zh" in everything
+    one = smesa("i18n", rel, cwd=root).stdout.splitlines()
+    assert one[1].split() == ["cases", "4", "0%", "4", "0", "0"]
+    assert all(line.startswith(rel) for line in one[3:]) and len(one) == 7
+    public = smesa("i18n", "--public", cwd=root).stdout
+    assert rel not in public
