@@ -58,6 +58,8 @@ def on_template_context(context, template_name, config):
 
 
 def on_post_template(output_content, template_name, config):
+    if template_name == notfound.TEMPLATE_NAME:
+        output_content = _site.not_found_page(output_content, i18n.current_language(config))
     return _not_found_pages.post_template(output_content, template_name, config)
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from smesa.render.inert import html_problems
 from smesa.site.build import TODAY_VARIABLE
+from smesa.site.generate import problems_html
 from tests.conftest import TODAY, RepoFactory
 from tests.test_site_build import DRAFT_MARK, SUBMITTED_MARK, fixture_files, site_repository
 
@@ -61,3 +63,15 @@ def test_every_generated_page_of_a_preview_says_it_is_one(preview):
     # Hand-written pages (the ToR) carry no notice; every generated page does.
     assert [p for p in unmarked if not p.startswith(("about/tor", "zh/about/tor"))] == []
     assert len(pages) > 20
+
+
+def test_the_errors_a_preview_shows_are_text_whatever_the_data_holds():
+    hostile = (
+        "data/cases/2025/x.yml:3:7: error SM002 year must be a whole number: "
+        "'<img src=x onerror=alert(1)>'"
+    )
+    for lang in ("en", "zh"):
+        block = problems_html([hostile, "1 error, 0 warnings in 1 file"], lang)
+        assert "<img" not in block and "&lt;img src=x onerror=alert(1)&gt;" in block
+        assert list(html_problems(f"<html><body>{block}</body></html>")) == []
+    assert "本预览未包含有错误的记录" in problems_html([hostile], "zh")

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -87,9 +88,18 @@ def test_serve_rebuilds_when_a_record_changes(tmp_path: Path):
         draft = re.sub(r"(?m)^published: .*\n", "", case.read_text("utf-8"))
         case.write_text(draft.replace("status: published", "status: draft"), "utf-8")
         _wait_for(url, "Not published: this record is a draft.", 120)
-        # A broken record: the rebuild fails, the findings reach the terminal.
+        # A broken record: the findings reach the terminal, and the browser, which shows
+        # the errors on every page instead of waiting for a good build.
         case.write_text(case.read_text("utf-8").replace("year: 2025", "year: '2025'"), "utf-8")
-        time.sleep(8)
+        home = f"http://127.0.0.1:{port}/"
+        shown = _wait_for(home, "SM002 year must be a whole number", 120)
+        assert "This preview leaves out records with errors" in shown
+        try:  # the broken case's own page is missing: its 404 says why
+            urllib.request.urlopen(url, timeout=5)
+            raise AssertionError(f"{url} is still served")
+        except urllib.error.HTTPError as missing:
+            assert missing.code == 404
+            assert "SM002 year must be a whole number" in missing.read().decode("utf-8")
     finally:
         server.terminate()
         _, errors = server.communicate(timeout=30)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import datetime as dt
 import errno
 import fcntl
@@ -42,7 +43,13 @@ from smesa.data.repository import load_repository
 from smesa.report import charts
 from smesa.site import i18n, sanitize, slugs
 from smesa.site.background import Forked, Worker
-from smesa.site.generate import CHARTS_DIR, UPDATED_KEY, GenerateError, PageWriter
+from smesa.site.generate import (
+    CHARTS_DIR,
+    UPDATED_KEY,
+    GenerateError,
+    PageWriter,
+    problems_html,
+)
 from smesa.site.view import SiteView
 
 TODAY_VARIABLE = "SMESA_TODAY"  # the date for builds MkDocs starts itself (`mkdocs serve`)
@@ -79,6 +86,7 @@ class SiteBuild:
     def __init__(self) -> None:
         self.pages: PageWriter | None = None
         self.serving = False  # started by `mkdocs serve`: its builds are previews
+        self.problems: list[str] = []  # a preview's data errors, shown on its pages
         self.downloads: Forked[dict[str, bytes]] | None = None
         self.sanitizer: Worker[str] | None = None
         self.dirty: list[Any] = []  # pages whose HTML the sanitizer is cleaning
@@ -105,11 +113,22 @@ class SiteBuild:
             for line in text(Report(findings, files, site_url(root))):
                 print(line, file=sys.stderr)
         errors, _ = count(findings)
-        if errors:
+        self.problems = []
+        if errors and not (self.serving and repo.reference_ok):
             raise Abort(f"the site was not built: {errors} error(s) in {root / 'data'}")
+        if errors:
+            # `mkdocs serve` would keep the browser waiting on the last good build: show
+            # the records that pass, and the errors at the top of every page instead.
+            wrong = [f for f in findings if f.is_error]
+            self.problems = list(text(Report(wrong, len(repo.sources), "")))
+            broken = {f.path for f in wrong}
+            kept = [e for e in repo.entries if e.source.path not in broken]
+            repo = dataclasses.replace(repo, entries=kept)
         try:
             preview = bool(config.get(PREVIEW_KEY)) or self.serving
-            self.pages = PageWriter(repo, Path(config.docs_dir), preview=preview)
+            self.pages = PageWriter(
+                repo, Path(config.docs_dir), preview=preview, problems=self.problems
+            )
         except GenerateError as error:
             raise Abort(f"the site was not built: {error}") from None
         # static-i18n has not set the current language yet: it is the default one. Its
@@ -169,6 +188,18 @@ class SiteBuild:
             page.content = html
             self.clean.add(page.file.src_uri)
         self.dirty = []
+
+    def not_found_page(self, output: str, lang: str) -> str:
+        """The 404 page of a preview with data errors lists them too: the page of a record
+        that fails its checks is missing from the preview."""
+        if not self.problems:
+            return output
+        notice = problems_html(self.problems, lang)
+        return output.replace(
+            '<article class="md-content__inner md-typeset">',
+            ('<article class="md-content__inner md-typeset">' + notice),
+            1,
+        )
 
     def page_context(self, page: Any) -> None:
         """Refuse to write a generated page whose HTML was not sanitised; date it in the

@@ -471,6 +471,9 @@ def render(spec: PageSpec, view: SiteView, lang: str) -> str:
             f"{escape(ctx.label('stale_translation'))}</p>"
         )
         head.append("")
+    if view.problems:
+        head.append(problems_html(view.problems, lang))
+        head.append("")
     if view.preview:
         record = spec.values.get("record")
         if record is not None and view.unpublished(record):
@@ -486,6 +489,16 @@ def render(spec: PageSpec, view: SiteView, lang: str) -> str:
         head.append("")
     tail = "\n\n</div>\n" if english_only else "\n"
     return "\n".join(head) + "\n" + body.strip() + tail
+
+
+def problems_html(problems: list[str], lang: str) -> str:
+    """The data errors of a preview as an HTML block: what to fix, in the check's words."""
+    words = labels(SITE_LABELS)["preview_errors"][lang]
+    items = "".join(f"<li><code>{escape(line)}</code></li>" for line in problems)
+    return (
+        f'<div class="smesa-errors" role="alert" {_NOT_INDEXED}>'
+        f"<p><strong>{escape(words)}</strong></p><ul>{items}</ul></div>"
+    )
 
 
 # Notices about a page (sample data, translation) are not what it says: search results
@@ -746,9 +759,16 @@ class PageWriter:
     overwrite a file the generator did not write (a hand-written page).
     """
 
-    def __init__(self, repo: Repository, docs_dir: Path, *, preview: bool = False) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        docs_dir: Path,
+        *,
+        preview: bool = False,
+        problems: list[str] | None = None,
+    ) -> None:
         self.docs = Path(docs_dir)
-        self.view = SiteView(repo, preview=preview)
+        self.view = SiteView(repo, preview=preview, problems=problems)
         self.specs = list(page_specs(self.view))
         self.files = sorted(f"{lang}/{spec.path}" for spec in self.specs for lang in LANGUAGES)
         owned = _read_manifest(self.docs)

@@ -37,8 +37,11 @@ def case_date(case: models.Case) -> dt.date:
 class SiteView:
     """The repository as a reader sees it: its public records."""
 
-    def __init__(self, repo: Repository, *, preview: bool = False) -> None:
+    def __init__(
+        self, repo: Repository, *, preview: bool = False, problems: list[str] | None = None
+    ) -> None:
         self.preview = preview
+        self.problems = problems or []  # a preview's data errors (mkdocs serve)
         self.repo = repo if preview else public(repo)
 
     def unpublished(self, record: models.Record) -> bool:
