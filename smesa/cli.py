@@ -361,7 +361,13 @@ def _new(args: argparse.Namespace) -> int:
             raise UsageError(f"missing {flags} (or run in a terminal to be asked)")
     repo = load_repository(root)
     try:
-        facts = collect(args.kind, given, _ask if interactive else None)
+        facts = collect(
+            args.kind,
+            given,
+            _ask if interactive else None,
+            repo,
+            lambda line: print(line, file=sys.stderr),
+        )
         rel = write(root, args.kind, facts, repo)
     except ScaffoldError as error:
         raise UsageError(str(error)) from None

@@ -8,7 +8,9 @@ optional fields, so that the file passes the check as a draft and says what is m
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,16 +39,16 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
     "case": (
         Question("title_en", "Title in English"),
         Question("title_zh", "Title in Chinese (optional)", lambda _: ""),
-        Question("member", "Member id (file name in data/members/)"),
-        Question("topics", "Topics (ids, comma-separated)"),
+        Question("member", "Member institution"),
+        Question("topics", "Topics, separated by commas"),
         Question("year", "Year", lambda _: str(dt.date.today().year)),
         Question("id", "Id", lambda facts: _slug(facts.get("title_en", ""))),
     ),
     "member": (
         Question("name_en", "Name in English"),
         Question("name_zh", "Name in Chinese (optional)", lambda _: ""),
-        Question("economy", "Economy code (e.g. PRC, CT, HKC, ROK)"),
-        Question("type", "Type", lambda _: "sme-service-centre"),
+        Question("economy", "Economy"),
+        Question("type", "Type of institution", lambda _: "sme-service-centre"),
         Question("head_en", "Name of the head of the institution (in English)"),
         Question("joined", "Joined (YYYY-MM-DD)", lambda _: dt.date.today().isoformat()),
         Question(
@@ -57,9 +59,9 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
     ),
     "meeting": (
         Question("title_en", "Title in English"),
-        Question("type", "Type (plenary, presidium, smewg)", lambda _: "plenary"),
+        Question("type", "Type of meeting", lambda _: "plenary"),
         Question("date", "Date (YYYY-MM-DD)"),
-        Question("mode", "Mode (online, offline, hybrid)", lambda _: "online"),
+        Question("mode", "Online or offline", lambda _: "online"),
         Question(
             "id", "Id", lambda facts: _slug(f"{facts.get('type', '')}-{facts.get('date', '')}")
         ),
@@ -167,24 +169,155 @@ def target_path(kind: str, facts: dict[str, Any]) -> str:
     return f"data/{'members' if kind == 'member' else 'meetings'}/{facts['id']}.yml"
 
 
-def collect(kind: str, given: dict[str, str | None], ask: Callable[[str, str | None], str] | None):
-    """The facts: from options, else from `ask` (interactive), else their defaults."""
+def collect(
+    kind: str,
+    given: dict[str, str | None],
+    ask: Callable[[str, str | None], str] | None,
+    repo: Repository | None = None,
+    tell: Callable[[str], None] = lambda _: None,
+):
+    """The facts: from options, else from `ask` (interactive), else their defaults.
+
+    With a repository, each answer is checked as it is given: a wrong one is said at
+    once and asked again (interactive), or refused (an option). Choices are numbered;
+    a number, an id, a name in English or Chinese or a listed variant all answer.
+    """
     facts: dict[str, Any] = {}
     missing = []
     for question in QUESTIONS[kind]:
         value = given.get(question.name)
         default = question.default(facts)
-        if value is None and ask is not None:
-            value = ask(question.prompt, default) or default
-        if value is None:
-            value = default
-        if value is None:
-            missing.append(question.name)
-        facts[question.name] = value
+        options = choices(kind, question.name, repo) if repo is not None else None
+        if value is not None:
+            facts[question.name] = _resolved(question, value, options)
+            continue
+        if ask is None:
+            if default is None:
+                missing.append(question.name)
+            facts[question.name] = default
+            continue
+        prompt = question.prompt
+        if options:
+            tell(_menu(options))
+            prompt += " (number, id or name)"
+        while True:
+            answer = ask(prompt, default) or default
+            if answer is None:
+                continue
+            try:
+                facts[question.name] = _resolved(question, answer, options)
+                break
+            except ScaffoldError as error:
+                tell(f"  {error}")
     if missing:
         flags = ", ".join("--" + name.replace("_", "-") for name in missing)
         raise ScaffoldError(f"missing {flags} (or run in a terminal to be asked)")
     return facts
+
+
+MULTIPLE = {"topics"}
+
+
+def choices(kind: str, name: str, repo: Repository | None) -> dict[str, tuple[str, set[str]]]:
+    """id -> (label shown, names that also mean it) for a question with choices."""
+    if repo is None:
+        return {}
+    if name == "member" and kind == "case":
+        return {
+            e.id: (
+                f"{e.record.name.read('en')} ({e.record.economy})",
+                {e.id, e.record.name.en or "", e.record.name.zh or ""}
+                | ({e.record.short_name.en or ""} if e.record.short_name else set()),
+            )
+            for e in sorted(repo.of(models.Member), key=lambda e: e.id)
+            if e.record.status == "active"
+        }
+    if name == "topics":
+        return {
+            t.id: (
+                f"{t.name.read('en')} / {t.name.read('zh')}",
+                {t.id, t.name.en or "", t.name.zh or ""},
+            )
+            for t in repo.topics.values()
+        }
+    if name == "economy":
+        return {
+            e.code: (
+                f"{e.name.read('en')} / {e.name.read('zh')}",
+                {e.code, e.iso, e.name.en or "", e.name.zh or "", *e.variants},
+            )
+            for e in repo.economies.values()
+        }
+    fixed = {("member", "type"): "member_types", ("meeting", "type"): "meeting_types"}
+    table = fixed.get((kind, name)) or ("modes" if name == "mode" else None)
+    if table is None:
+        return {}
+    from smesa.tools.forms import definitions  # the forms' bilingual labels
+
+    return {value: (label, {value}) for value, label in definitions()["choices"][table].items()}
+
+
+def _menu(options: dict[str, tuple[str, set[str]]]) -> str:
+    width = len(str(len(options)))
+    return "\n".join(
+        f"  {n:>{width}}. {key} — {label}" for n, (key, (label, _)) in enumerate(options.items(), 1)
+    )
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _choose(answer: str, options: dict[str, tuple[str, set[str]]], what: str) -> str:
+    keys = list(options)
+    text = answer.strip()
+    if text.isdigit() and 1 <= int(text) <= len(keys):
+        return keys[int(text) - 1]
+    names = {
+        _key(alias): key for key, (_, aliases) in options.items() for alias in aliases if alias
+    }
+    if _key(text) in names:
+        return names[_key(text)]
+    close = difflib.get_close_matches(_key(text), list(names), n=1, cutoff=0.6)
+    hint = f"did you mean {names[close[0]]!r}? " if close else ""
+    raise ScaffoldError(f"{what} {text!r} is not in the list: {hint}answer with its number or id")
+
+
+def _resolved(question: Question, answer: str, options: dict) -> str:
+    """The answer checked and in the form the record takes (an id, a code, a date)."""
+    name, text = question.name, str(answer).strip()
+    if options:
+        if name in MULTIPLE:
+            parts = [p for p in re.split(r"[,;，、]", text) if p.strip()]
+            if not parts:
+                raise ScaffoldError("choose at least one: numbers or ids, separated by commas")
+            chosen = [_choose(p, options, "topic") for p in parts]
+            return ", ".join(dict.fromkeys(chosen))
+        what = {"member": "member", "economy": "economy", "mode": "mode"}.get(name, name)
+        try:
+            return _choose(text, options, what)
+        except ScaffoldError as error:
+            if name != "member":
+                raise
+            hint = str(error).split(": ", 1)[1]
+            raise ScaffoldError(
+                f"no member {text!r} in data/members/: {hint}; an institution that is not "
+                "listed is added first, with: smesa new member"
+            ) from None
+    if name in ("title_en", "name_en", "head_en"):
+        if not text or "\n" in text:
+            raise ScaffoldError("write one line of English")
+        if re.search(r"[\u3040-\u30ff\u3400-\u9fff]", text):
+            raise ScaffoldError("write it in English here; Chinese has its own question")
+    if name in ("joined", "date"):
+        _date(text, name)
+    if name == "year" and not (text.isdigit() and len(text) == 4):
+        raise ScaffoldError(f"year must be four digits, like 2026: {text!r}")
+    if name == "admission_ref" and not re.fullmatch(r"\S+/\S+", text):
+        raise ScaffoldError("write the number of the Secretariat's record, like SMESA-SEC/YYYY/NNN")
+    if name == "id" and (not text or not ID_PATTERN.fullmatch(text)):
+        raise ScaffoldError(f"id must be lower-case words joined by hyphens: {text!r}")
+    return text
 
 
 def write(root: Path, kind: str, facts: dict[str, Any], repo: Repository) -> str:
