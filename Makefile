@@ -40,7 +40,9 @@ build: setup system node-tools
 # Live preview on http://127.0.0.1:8000/: rebuilds (validation and pages included) when
 # data/, content/ or the templates change; findings appear in this terminal. The flag is
 # explicit: with some click versions MkDocs 1.6.1's --livereload defaults to off.
-serve: setup system node-tools
+# A contributor's laptop needs no root, Chromium, CJK font or npm for it: those are for
+# the tests and the full build (`system`, `node-tools`).
+serve: setup
 	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000 \
 		--watch data --watch smesa/templates --watch overrides
 

@@ -433,7 +433,10 @@ def _intake(args: argparse.Namespace) -> int:
     report = Report(findings, 1, site_url(root))
     errors, _ = count(findings)
     details = markdown(report)
-    written = forms.message("written", path=result.path, summary=report.summary())
+    summary_zh = Report(findings, 1, lang="zh").summary()
+    written = forms.message(
+        "written", path=result.path, summary=report.summary(), summary_zh=summary_zh
+    )
     _write_text(args.comment, written + "\n" + details)
     _write_text(
         args.pr_body,

@@ -3,9 +3,16 @@ smesa i18n; a TODO left in a submitted record warns, in an approved one it is an
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
+from pathlib import Path
 
-from conftest import smesa
+import pytest
+from conftest import ROOT, smesa
+
+from smesa.data.config import repository_url
+from smesa.tools.forms import accepted_label
 
 
 def _git(root, *args: str) -> None:
@@ -39,13 +46,15 @@ def test_findings_on_unchanged_lines_are_counted_not_dropped(make_repo, tmp_path
     assert lines[-1].startswith("2 errors, 0 warnings in ")
 
 
-def _scaffolded(root, status: str) -> str:
+def _scaffolded(
+    root, status: str, title: str = "Export coaching", topics: str = "skills-and-talent"
+) -> str:
     result = smesa(
-        "new", "case", "--title-en", "Export coaching", "--member", "beta",
-        "--topics", "skills-and-talent", "--year", "2026", cwd=root,
+        "new", "case", "--title-en", title, "--member", "beta",
+        "--topics", topics, "--year", "2026", cwd=root,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    rel = "data/cases/2026/export-coaching.yml"
+    rel = result.stdout.splitlines()[0].removeprefix("wrote ")
     path = root / rel
     path.write_text(path.read_text("utf-8").replace("status: draft", f"status: {status}"), "utf-8")
     return rel
@@ -80,3 +89,74 @@ def test_i18n_counts_drafts_and_takes_files(make_repo):
     assert all(line.startswith(rel) for line in one[3:]) and len(one) == 7
     public = smesa("i18n", "--public", cwd=root).stdout
     assert rel not in public
+
+
+# --- the guides and the laptop path ---------------------------------------------------
+
+GUIDES = {"en": ROOT / "CONTRIBUTING.md", "zh": ROOT / "CONTRIBUTING.zh.md"}
+
+
+@pytest.mark.parametrize("lang", GUIDES)
+def test_the_guide_walks_both_paths_with_the_one_repository_address(lang):
+    guide = GUIDES[lang].read_text("utf-8")
+    repository = repository_url(ROOT)
+    assert repository.startswith("https://github.com/")
+    for address in re.findall(r"https://github\.com/[^\s)`>*]+", guide):
+        assert address.startswith(repository) or address.startswith("https://github.com/YOU/"), (
+            address
+        )
+    for step in (
+        f"{repository}/issues/new/choose",  # the browser path: the forms
+        accepted_label(),
+        "Fork",
+        f"git remote add upstream {repository}.git",
+        "git push -u origin",
+        "git pull upstream main",
+        ".venv\\Scripts\\python -m pip install",  # Windows
+        ".venv\\Scripts\\mkdocs serve",
+        "smesa new case",
+        "make serve",
+    ):
+        assert step in guide, step
+
+
+def _broken_example(make_repo) -> tuple[Path, str]:
+    """The guides' example: the case they create, with a quote left open."""
+    root = make_repo()
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")  # the rule pages' address
+    title = "Export coaching for first-time exporters"
+    rel = _scaffolded(root, "draft", title, "market-access-and-gvcs, skills-and-talent")
+    path = root / rel
+    text = path.read_text("utf-8")
+    text = text.replace(
+        "who was helped, how, with what result.'", "who was helped, how, with what result."
+    )
+    text = text.replace(
+        "what your institution did, for whom, since when.",
+        "what your institution did for the firm's owners.",
+    )
+    path.write_text(text, "utf-8")
+    return root, rel
+
+
+@pytest.mark.parametrize("lang", GUIDES)
+def test_the_guide_shows_what_smesa_check_prints_in_its_language(make_repo, lang):
+    root, rel = _broken_example(make_repo)
+    result = smesa("check", "--lang", lang, rel, cwd=root)
+    assert result.returncode == 1
+    guide = GUIDES[lang].read_text("utf-8")
+    for line in result.stdout.splitlines():
+        assert line in guide, line
+
+
+def test_the_laptop_targets_need_no_root_browser_font_or_npm():
+    dry = subprocess.run(
+        ["make", "-n", "setup", "check", "serve"], cwd=ROOT, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    assert "install-system-deps" not in dry.stdout and "install-node-tools" not in dry.stdout
+    assert "mkdocs serve" in dry.stdout
+    full = subprocess.run(
+        ["make", "-n", "build"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert "install-system-deps" in full.stdout  # the full build still installs them

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 MKDOCS_FILE = "mkdocs.yml"
@@ -21,3 +22,17 @@ def site_url(root: Path) -> str:
         return ""
     url = match.group(1)
     return url if url.endswith("/") else url + "/"
+
+
+PROJECT_FILE = "pyproject.toml"
+
+
+def repository_url(root: Path) -> str:
+    """The repository's address on GitHub ([project.urls] Repository), without a final
+    '/', or '' when it is not configured."""
+    try:
+        project = tomllib.loads((root / PROJECT_FILE).read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return ""
+    url = project.get("project", {}).get("urls", {}).get("Repository", "")
+    return url.rstrip("/") if isinstance(url, str) else ""
