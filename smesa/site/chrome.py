@@ -24,12 +24,6 @@ def shows_sample(view: SiteView) -> bool:
     return any(entry.record.sample for kind in kinds for entry in view.repo.of(kind))
 
 
-def secretariat_member(view: SiteView) -> models.Member | None:
-    """The member institution that hosts the Secretariat (its name in tor.yml)."""
-    host = view.repo.tor.secretariat
-    return next((m for m in view.members if m.name.en == host.en), None)
-
-
 def footer_words(view: SiteView, lang: str) -> dict[str, Any]:
     words = labels(SITE_LABELS)
 
@@ -37,7 +31,7 @@ def footer_words(view: SiteView, lang: str) -> dict[str, Any]:
         return words[key][lang]
 
     host = view.repo.tor.secretariat
-    member = secretariat_member(view)
+    member = view.secretariat
     # Member records carry no address yet: the footer shows one once they do.
     contact = getattr(member, "contact", None)
     return {

@@ -66,6 +66,12 @@ class SiteView:
         return {m.id: m for m in self.members}
 
     @cached_property
+    def secretariat(self) -> models.Member | None:
+        """The member institution that hosts the Secretariat (named in tor.yml, ToR §6)."""
+        host = self.repo.tor.secretariat
+        return next((m for m in self.members if m.name.en == host.en), None)
+
+    @cached_property
     def active_members(self) -> list[models.Member]:
         return [m for m in self.members if m.status == "active"]
 
