@@ -40,6 +40,7 @@ from markupsafe import Markup, escape
 from smesa.check.registry import rule_page
 from smesa.check.rules import RULES
 from smesa.data import models
+from smesa.data.config import repository_url
 from smesa.data.models import LANGUAGES
 from smesa.data.repository import Repository
 from smesa.data.texts import REPORT_LABELS, SITE_LABELS, format_date, is_stale, labels
@@ -229,6 +230,13 @@ class PageContext:
         if text is not None and self.lang == "zh" and is_stale(text):
             self.stale = True
         return self.name(text)
+
+    def propose_change(self, record: models.Record) -> str:
+        """The address of GitHub's editor on the record's file: a plain link, no request
+        to GitHub from the reader's browser. Empty when no repository is configured."""
+        repository = repository_url(self.view.repo.root)
+        source = next((e.source.path for e in self.view.repo.entries if e.record is record), "")
+        return f"{repository}/edit/main/{source}" if repository and source else ""
 
     def english(self, text: str) -> str:
         """Text that exists in English only (e.g. rule descriptions from the code)."""
