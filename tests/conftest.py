@@ -82,6 +82,7 @@ def baseline() -> dict[str, dict[str, Any]]:
                 },
                 {
                     "kind": "advisor-appointment",
+                    "by": "presidium",
                     "text": text("Advisor appointed.", "聘请顾问。"),
                 },
             ],
@@ -130,6 +131,35 @@ def baseline() -> dict[str, dict[str, Any]]:
         "data/meetings/smewg61.yml": {
             **smewg_session(dt.date(2025, 8, 20), "SMEWG61"),
             "status": "draft",
+        },
+        # An exchange, training, exhibition or visit of the year (ToR §4.3-4.4, SM504).
+        "data/activities/alpha-training-2025.yml": {
+            "id": "alpha-training-2025",
+            "sample": True,
+            "status": "published",
+            "type": "training",
+            "title": text("Training on SME finance", "中小企业金融培训"),
+            "summary": text("Two days for member staff.", "面向成员工作人员的两天培训。"),
+            "date": dt.date(2025, 7, 8),
+            "mode": "online",
+            "organisers": ["alpha"],
+            "approval": {"smewg": {"date": dt.date(2025, 5, 13), "ref": "2025/SMEWG60/016"}},
+        },
+        # The website the registry publishes, approved by the SMEWG and the SCE (ToR §6,
+        # SM613): its url is the site_url of the fixtures' mkdocs.yml (test_cli).
+        "data/bodies/smesa-website.yml": {
+            "id": "smesa-website",
+            "sample": True,
+            "status": "published",
+            "type": "website",
+            "name": text("Alliance website", "联盟网站"),
+            "description": text("Cases and reports.", "案例和报告。"),
+            "established": dt.date(2025, 7, 1),
+            "url": "https://smesa.example/",
+            "approval": {
+                "smewg": {"date": dt.date(2025, 5, 13), "ref": "2025/SMEWG60/018"},
+                "sce": {"date": dt.date(2025, 5, 28), "ref": "2025/SOM2/SCE/009"},
+            },
         },
         "data/reports/annual-report-2025.yml": {
             "id": "annual-report-2025",

@@ -44,6 +44,7 @@ EXPECTED = [
     "data/presidium/presidium-2025-2027.yml:12:19: error SM607",
     "data/proposals/recommendations-2025.yml:14:17: error SM201",
     "data/reference/tor.yml:13:3: warning SM503",
+    "data/reference/tor.yml:13:3: warning SM504",
     "data/reference/tor.yml:13:3: warning SM703",
     "data/reports/annual-report-2025.yml:5:1: error SM001",
 ]
@@ -63,4 +64,4 @@ def test_broken_fixture_reports_every_finding(tmp_path: Path):
     assert result.returncode == 1
     assert result.stderr == ""
     assert [" ".join(line.split()[:3]) for line in lines[:-1]] == EXPECTED
-    assert lines[-1] == "29 errors, 5 warnings in 19 files"
+    assert lines[-1] == "29 errors, 6 warnings in 19 files"

@@ -356,7 +356,7 @@ def referencing(canaries: Canaries, *, published: bool = False) -> dict[str, dic
         for made in canaries.records
         if made.model is models.Meeting
     }
-    meetings["submitted"]["decisions"][0].update(kind="advisor-appointment")
+    meetings["submitted"]["decisions"][0].update(kind="advisor-appointment", by="presidium")
     meetings["submitted"]["decisions"][0].pop("presidium")
     presidium = files["data/presidium/presidium-2025-2028.yml"]
     presidium["elected_at"] = meetings["draft"]["id"]

@@ -53,6 +53,7 @@ def test_pages_for_the_fixture(generated):
     pages = [f for f in files if f.startswith("en/")]
     assert pages == [
         "en/about/index.md",
+        "en/activities/alpha-training-2025.md",
         "en/activities/index.md",
         "en/cases/alpha-finance.md",
         "en/cases/index.md",

@@ -50,6 +50,7 @@ def test_missing_records_are_overdue_and_the_second_smewg_sets_the_deadline(make
     assert items(board.due) == [
         ("annual-plenary", 2026, "2026-12-31"),
         ("case-collection", 2026, "2026-12-31"),
+        ("member-activities", 2026, "2026-12-31"),
         ("presidium-election", None, "2028-09-15"),
         ("smewg-review", None, "2028-12-31"),
         ("sce-review", None, "2028-12-31"),

@@ -88,6 +88,7 @@ def test_figures_match_an_independent_count(sample_repo):
     assert [(c.key, c.state) for c in report.compliance] == [
         ("annual-plenary", "met"),
         ("case-collection", "met"),
+        ("member-activities", "met"),
         ("recommendation-paper", "met"),
         ("annual-report", "met"),
         ("presidium-in-office", "met"),

@@ -129,6 +129,7 @@ def files(site: Path) -> dict[str, str]:
 PAGES = [
     "about/index.html",
     "about/tor/index.html",
+    "activities/alpha-training-2025/index.html",
     "activities/index.html",
     "cases/alpha-finance/index.html",
     "cases/beta-digital/index.html",

@@ -368,6 +368,11 @@ class Decision(Strict):
     ]
     text: Text
     presidium: Id | None = Field(default=None, description="Presidium term this decision concerns.")
+    by: Literal["members", "presidium"] | None = Field(
+        default=None,
+        description="Who decided at a plenary: the members, or the Presidium meeting during "
+        "it (a Presidium meeting's decisions are the Presidium's).",
+    )
 
 
 class Meeting(Output):

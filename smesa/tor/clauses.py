@@ -115,3 +115,17 @@ SUNSET_REVIEW = Clause(
     "Before the expiry of this and any future term, the alliance's term and its ToR are "
     "reviewed by the SMEWG and then by the SCE.",
 )
+MEMBER_ACTIVITIES = Clause(
+    "§4.3, §4.4",
+    "APEC中小企业服务联盟将积极组织联盟成员间的交流活动。APEC中小企业服务联盟将促进各成员经济体"
+    "中小企业之间的经济和技术合作、人员培训、产品展览、互访和信息交流。",
+    "The alliance will actively organise exchange activities among its members, and promote "
+    "economic and technical cooperation, personnel training, product exhibitions, mutual "
+    "visits and information exchange among the SMEs of the member economies.",
+)
+MEMBERSHIP_GROWTH = Clause(
+    "§5.1",
+    "联盟成员数量在现有基础上持续扩大并实现稳步增长。",
+    "The number of members of the alliance continues to expand from its present base and "
+    "grows steadily.",
+)

@@ -29,7 +29,15 @@ from smesa.tor.clauses import Clause
 from smesa.tor.publication import counts_for_obligations
 
 State = Literal["met", "due", "overdue"]
-YEARLY = ("annual-plenary", "case-collection", "recommendation-paper", "annual-report")
+YEARLY = (
+    "annual-plenary",
+    "case-collection",
+    "member-activities",
+    "recommendation-paper",
+    "annual-report",
+)
+# Activities that are the exchanges, training, exhibitions and visits of ToR §4.3–4.4.
+MEMBER_ACTIVITY_TYPES = ("exchange", "training", "exhibition", "visit", "forum")
 
 OBLIGATION_LABELS = "obligations.yml"  # titles and sentences, in both languages
 
@@ -47,6 +55,7 @@ def missing(key: str, lang: str = "en") -> str:
 CLAUSES: dict[str, Clause] = {
     "annual-plenary": clauses.ANNUAL_PLENARY,
     "case-collection": clauses.ANNUAL_CASES,
+    "member-activities": clauses.MEMBER_ACTIVITIES,
     "recommendation-paper": clauses.ANNUAL_PROPOSAL,
     "annual-report": clauses.ANNUAL_REPORT,
     "presidium-election": clauses.PRESIDIUM,
@@ -68,6 +77,13 @@ class Obligation:
     state: State
     note: str = ""
     count: int = 0  # records that meet it (cases published)
+    # Due at an SMEWG session (paper, report): its name, when recorded; whether the
+    # record that meets it came after the session; records that went to another session.
+    session: str | None = None
+    late: bool = False
+    off_target: tuple[tuple[str, str], ...] = ()  # (record id, the session it names)
+    # Plenaries that do not count: (id, member institutions that attended, members then).
+    thin: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def clause(self) -> Clause:
@@ -90,14 +106,35 @@ class Obligation:
         def day(value: dt.date) -> str:
             return format_date(value, lang) if lang == "zh" else value.isoformat()
 
+        deadline = day(self.due) + ("" if self.due_recorded else _say("date_not_recorded", lang))
         if self.state == "met":
             when = _say("met_on", lang, date=day(self.met_on)) if self.met_on else ""
+            if self.late:
+                due = _say("at_session", lang, session=self.session, deadline=day(self.due))
+                return _say(
+                    "met_late",
+                    lang,
+                    record=self.met_by,
+                    when=when,
+                    due=due if self.session else deadline,
+                )
             many = self.count > 1
             key = "met_by_many" if many else "met"
             return _say(key, lang, record=self.met_by, when=when, count=self.count)
-        deadline = day(self.due) + ("" if self.due_recorded else _say("date_not_recorded", lang))
         key = "not_met" if self.state == "overdue" else "due"
-        return _say(key, lang, missing=missing(self.key, lang), deadline=deadline)
+        said = _say(key, lang, missing=missing(self.key, lang), deadline=deadline)
+        return said + self.why_not(lang)
+
+    def why_not(self, lang: str = "en") -> str:
+        """Why records of the year do not meet it ("; x went to SMEWG60, ..."), or ""."""
+        said = "".join(
+            _say("off_target", lang, record=record, target=target)
+            for record, target in self.off_target
+        )
+        return said + "".join(
+            _say("thin_plenary", lang, record=record, attended=attended, members=members)
+            for record, attended, members in self.thin
+        )
 
 
 def _say(key: str, lang: str, **values: object) -> str:
@@ -148,6 +185,7 @@ class Dashboard:
                 "state": o.state,
                 "met_by": o.met_by,
                 "met_on": o.met_on.isoformat() if o.met_on else None,
+                "late": o.late,
                 "statement": o.statement,
             }
 
@@ -208,40 +246,123 @@ def _first(
     return rid, (None if day == dt.date.min else day), len(done)
 
 
+def session_names(meeting: models.Meeting) -> set[str]:
+    """What a record may call an SMEWG session in `target_meeting`: SMEWG61, smewg61."""
+    return {name.casefold() for name in (meeting.smewg_session, meeting.id) if name}
+
+
+def _at_session(
+    repo: Repository, year: int, records: list[Any], today: dt.date
+) -> tuple[list[tuple[str, dt.date | None]], list[tuple[str, str]]]:
+    """The papers or reports of `year` that went to the session they are due at, and
+    (id, target) of those that went to another.
+
+    The ToR has both submitted at the SMEWG's second plenary of the year (§4.2, §7, as
+    the translator's note on the ToR page reads it). When that session is recorded, a
+    record counts only if its `target_meeting` names it; until it is, one that names
+    another recorded SMEWG session (the first plenary, another year's) does not count.
+    """
+    session = smewg_second_plenary(repo, year)
+    others = set().union(
+        *(
+            session_names(e.record)
+            for e in repo.of(models.Meeting)
+            if e.record.type == "smewg" and e.record is not session
+        )
+    )
+    on_target, off = [], []
+    for r in records:
+        target = r.target_meeting.casefold()
+        if (target in session_names(session)) if session else (target not in others):
+            on_target.append((r.id, r.submitted))
+        elif r.submitted is None or r.submitted <= today:
+            off.append((r.id, r.target_meeting))
+    return on_target, off
+
+
+def plenary_attendance(repo: Repository, meeting: models.Meeting) -> tuple[int, int]:
+    """(member institutions recorded as attending, member institutions active that day).
+
+    A plenary "of all members" (ToR §4.5, §5.3) counts when more than half of them
+    attended, online included: our reading, since the ToR sets no quorum (SM501's page).
+    """
+    members = {
+        e.id
+        for e in repo.of(models.Member)
+        if e.record.joined <= meeting.date
+        and (e.record.withdrawn is None or e.record.withdrawn > meeting.date)
+    }
+    return len(members & set(meeting.attendees)), len(members)
+
+
 def yearly_obligations(repo: Repository, year: int, today: dt.date) -> list[Obligation]:
-    """The four yearly obligations of `year`, as they stand on `today`."""
+    """The yearly obligations of `year`, as they stand on `today`.
+
+    A paper or report is met only by one submitted to the session it is due at; one
+    submitted after that session's last day meets it late (`late`).
+    """
     year_end = dt.date(year, 12, 31)
     at_smewg, recorded = _at_smewg(repo, year)
+    session = smewg_second_plenary(repo, year)
+    session_name = (session.smewg_session or session.id) if session else None
 
     def counted(model: type[models.Output]) -> list[Any]:
         return [e.record for e in repo.of(model) if counts_for_obligations(e.record, today)]
 
+    papers, papers_off = _at_session(
+        repo, year, [p for p in counted(models.Proposal) if p.year == year], today
+    )
+    reports, reports_off = _at_session(
+        repo, year, [r for r in counted(models.Report) if r.year == year], today
+    )
+    plenaries = [m for m in counted(models.Meeting) if m.type == "plenary" and m.date.year == year]
+    thin = [
+        (m.id, attended, members)
+        for m in plenaries
+        if m.date <= today
+        for attended, members in [plenary_attendance(repo, m)]
+        if not attended * 2 > members
+    ]
     evidence: dict[str, list[tuple[str, dt.date | None]]] = {
         "annual-plenary": [
-            (m.id, m.date)
-            for m in counted(models.Meeting)
-            if m.type == "plenary" and m.date.year == year
+            (m.id, m.date) for m in plenaries if m.id not in {rid for rid, _, _ in thin}
+        ],
+        "member-activities": [
+            (a.id, a.date)
+            for a in counted(models.Activity)
+            if a.type in MEMBER_ACTIVITY_TYPES and a.date.year == year
         ],
         "case-collection": [
             (c.id, c.published)
             for c in counted(models.Case)
             if c.year == year and c.status == "published"
         ],
-        "recommendation-paper": [
-            (p.id, p.submitted) for p in counted(models.Proposal) if p.year == year
-        ],
-        "annual-report": [(r.id, r.submitted) for r in counted(models.Report) if r.year == year],
+        "recommendation-paper": papers,
+        "annual-report": reports,
     }
+    off_target = {"recommendation-paper": papers_off, "annual-report": reports_off}
     out = []
     for key in YEARLY:
-        due, due_recorded = (
-            (at_smewg, recorded)
-            if key in ("recommendation-paper", "annual-report")
-            else (year_end, True)
-        )
+        at_session = key in off_target
+        due, due_recorded = (at_smewg, recorded) if at_session else (year_end, True)
         met_by, met_on, count = _first(evidence[key], today)
         state = _state(met_by is not None, due, today)
-        out.append(Obligation(key, year, due, due_recorded, met_by, met_on, state, count=count))
+        out.append(
+            Obligation(
+                key,
+                year,
+                due,
+                due_recorded,
+                met_by,
+                met_on,
+                state,
+                count=count,
+                session=session_name if at_session else None,
+                late=bool(met_on and met_on > due),
+                off_target=tuple(off_target.get(key, ())) if met_by is None else (),
+                thin=tuple(thin) if key == "annual-plenary" and met_by is None else (),
+            )
+        )
     return out
 
 

@@ -45,6 +45,8 @@ RULES: tuple[Rule, ...] = (
     tor.annual_plenary,  # SM501
     tor.annual_case_collection,  # SM502
     tor.annual_recommendation_paper,  # SM503
+    tor.annual_member_activities,  # SM504
+    tor.membership_growth,  # SM505
     tor.english_output,  # SM601
     tor.english_is_english,  # SM602
     tor.prior_smewg_approval,  # SM603
@@ -57,6 +59,7 @@ RULES: tuple[Rule, ...] = (
     tor.non_member_approval,  # SM610
     tor.publication_dated,  # SM611
     tor.placeholder_left,  # SM612
+    tor.alliance_website,  # SM613
     approvals.smewg_reference_form,  # SM620
     approvals.smewg_session_recorded,  # SM621
     approvals.approval_reference_shared,  # SM622

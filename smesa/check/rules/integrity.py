@@ -335,7 +335,11 @@ def case_year_folder(repo: Repository) -> Iterator[Hit]:
     """A case lives in the folder of its year, and is published in that year.
 
     Cases are published as yearly collections (ToR §5.2), so the year is part of the
-    record's place.
+    record's place. That a case is published in its own year is our convention, not the
+    ToR's: §5.2 asks for cases every year and says nothing of when a case written in one
+    year may be published. We count a year's collection by publication date, so a case
+    published in January 2026 is a 2026 case (set its year to 2026), never a late 2025
+    one.
     """
     for entry in repo.of(models.Case):
         case = entry.record

@@ -13,6 +13,7 @@ from smesa.check.findings import Severity
 from smesa.check.registry import Hit, rule
 from smesa.check.rules.integrity import FEE_KEY
 from smesa.data import models
+from smesa.data.config import site_url
 from smesa.data.loader import Path_
 from smesa.data.repository import Repository, dotted
 from smesa.data.texts import record_texts
@@ -121,6 +122,67 @@ def placeholder_left(repo: Repository) -> Iterator[Hit]:
                 f"{dotted(path)} still holds a TODO placeholder",
                 within=(text, match.start()),
             )
+
+
+def _address(url: str | None) -> str:
+    """A site address to compare: no trailing slash, scheme and host in lower case."""
+    if not url:
+        return ""
+    scheme, _, rest = url.partition("://")
+    host, _, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}/{path}".rstrip("/")
+
+
+@rule(
+    "SM613",
+    "alliance-website",
+    Severity.WARNING,
+    clauses.NEW_BODIES,
+    "record the site in data/bodies/ as a published website whose url is mkdocs.yml's "
+    "site_url, with its SMEWG and SCE approvals",
+)
+def alliance_website(repo: Repository) -> Iterator[Hit]:
+    """The website this repository publishes is recorded as an approved body.
+
+    The site is a website of the alliance, which the ToR allows only with SMEWG and SCE
+    approval; so a published body of type `website` records it, at the address it is
+    published at (mkdocs.yml `site_url`), and SM604 checks its approvals. Deleting that
+    record, setting it back to draft or giving it another address is reported. A
+    warning, not an error: a copy of the registry without the record (a fork, a test)
+    still builds, and says so. Applies where mkdocs.yml sets `site_url`.
+    """
+    url = site_url(repo.root)
+    if not url:
+        return
+    websites = [e for e in repo.of(models.Body) if e.record.type == "website"]
+    this_site = [e for e in websites if _address(e.record.url) == _address(url)]
+    if any(e.record.status == "published" for e in this_site):
+        return
+    for entry in this_site:
+        yield Hit(
+            entry,
+            ("status",),
+            f"this body records the site published at {url}, but it is {entry.record.status}: "
+            "the site is public, so its approved record is too",
+            "set status: published (with its SMEWG and SCE approvals)",
+        )
+    if this_site:
+        return
+    for entry in websites:
+        yield Hit(
+            entry,
+            ("url",) if entry.record.url else ("type",),
+            f"the website's url ({entry.record.url or 'none'}) is not the address this "
+            f"repository publishes the site at ({url}, mkdocs.yml site_url)",
+            f"set url: {url}",
+        )
+    if not websites:
+        yield Hit(
+            repo.reference["tor"],
+            ("approval_required",),
+            f"no body in data/bodies/ records the website this repository publishes ({url}): "
+            "ToR §6 allows none without SMEWG and SCE approval",
+        )
 
 
 def _approval_deadline(record: models.Record) -> tuple[str, dt.date | None]:
@@ -291,9 +353,10 @@ def presidium_term(repo: Repository) -> Iterator[Hit]:
 def presidium_officers(repo: Repository) -> Iterator[Hit]:
     """The Chair and Vice Chairs belong to their Presidium, elected at a meeting.
 
-    The meeting named in `elected_at` must record an election decision and take place
-    on or before the term starts; every member of the Presidium is an active member
-    institution when the term starts.
+    The meeting named in `elected_at` is one of the alliance's own (a plenary or a
+    Presidium meeting, not an SMEWG session), records an election decision and takes
+    place on or before the term starts; every member of the Presidium is an active
+    member institution when the term starts.
     """
     meetings = repo.index(models.Meeting)
     members = repo.index(models.Member)
@@ -319,6 +382,15 @@ def presidium_officers(repo: Repository) -> Iterator[Hit]:
         if meeting is None:
             continue  # reference-resolves (SM103) reports it
         m = meeting.record
+        if m.type == "smewg":
+            yield Hit(
+                entry,
+                ("elected_at",),
+                f"meeting {m.id!r} is an SMEWG session: the alliance's members elect the "
+                "Presidium at their own plenary or Presidium meeting",
+                "name in elected_at the plenary (or Presidium meeting) that held the election",
+            )
+            continue
         if not any(d.kind == "election" and d.presidium in (None, entry.id) for d in m.decisions):
             yield Hit(
                 entry,
@@ -339,13 +411,16 @@ def presidium_officers(repo: Repository) -> Iterator[Hit]:
     "advisor-appointed",
     Severity.ERROR,
     clauses.PRESIDIUM_POWERS,
-    "name in appointed_at a plenary or Presidium meeting that decided the appointment",
+    "name in appointed_at the Presidium meeting that decided the appointment, or mark the "
+    "plenary's decision by: presidium",
 )
 def advisor_appointed(repo: Repository) -> Iterator[Hit]:
     """Advisors are appointed by a decision of the Presidium.
 
-    The meeting named in `appointed_at` is a plenary or Presidium meeting with an
-    `advisor-appointment` decision, held on or before the advisor's `since` date.
+    The meeting named in `appointed_at` records an `advisor-appointment` decision of the
+    Presidium (ToR §6.6 gives the power to the Presidium, not to the members): any such
+    decision of a Presidium meeting, or one of a plenary marked `by: presidium` (the
+    Presidium meeting during it); it is held on or before the advisor's `since` date.
     """
     meetings = repo.index(models.Meeting)
     for entry in repo.of(models.Presidium):
@@ -354,11 +429,25 @@ def advisor_appointed(repo: Repository) -> Iterator[Hit]:
             if meeting is None:
                 continue
             m = meeting.record
-            if m.type == "smewg" or not any(d.kind == "advisor-appointment" for d in m.decisions):
+            by_presidium = [
+                d
+                for d in m.decisions
+                if d.kind == "advisor-appointment"
+                and (m.type == "presidium" or (m.type == "plenary" and d.by == "presidium"))
+            ]
+            if not by_presidium:
+                members = m.type == "plenary" and any(
+                    d.kind == "advisor-appointment" for d in m.decisions
+                )
                 yield Hit(
                     entry,
                     ("advisors", i, "appointed_at"),
-                    f"meeting {m.id!r} records no Presidium decision appointing advisors",
+                    f"meeting {m.id!r} records no Presidium decision appointing advisors"
+                    + (
+                        ": its appointment is the members' (by: presidium is not set)"
+                        if members
+                        else ""
+                    ),
                 )
             elif m.date > advisor.since:
                 yield Hit(
@@ -435,6 +524,16 @@ def membership_dates(repo: Repository) -> Iterator[Hit]:
             yield Hit(entry, ("withdrawn",), f"withdrawn {m.withdrawn} before joining")
 
 
+def _taking_part(record: models.Record) -> tuple[str, dt.date] | None:
+    """(field, date) a participant of `record` takes part on: the meeting's or activity's
+    date, a case's publication."""
+    for name in ("date", "published"):
+        value = getattr(record, name, None)
+        if isinstance(value, dt.date):
+            return name, value
+    return None
+
+
 @rule(
     "SM610",
     "non-member-approval",
@@ -443,15 +542,28 @@ def membership_dates(repo: Repository) -> Iterator[Hit]:
     "add approval: {date, ref} of the working group's decision to admit this participant",
 )
 def non_member_approval(repo: Repository) -> Iterator[Hit]:
-    """A non-member participant, partner or sponsor needs an approval reference.
+    """A non-member participant, partner or sponsor needs a prior approval reference.
 
     Only member institutions and governments of APEC member economies take part
-    without one; every sponsor needs one (APEC Sponsorship Guidelines).
+    without one; every sponsor needs one (APEC Sponsorship Guidelines). The approval
+    comes first: it is dated on or before the meeting, the activity or the case's
+    publication the participant takes part in.
     """
     members = repo.index(models.Member)
     for entry in repo.entries:
+        taking_part = _taking_part(entry.record)
         for field, i, p in models.parties(entry.record):
             if p.approval:
+                if taking_part and p.approval.date > taking_part[1]:
+                    name = p.name.en or p.name.zh or ""
+                    yield Hit(
+                        entry,
+                        (field, i, "approval", "date"),
+                        f"{field[:-1]} {name!r} was approved on {p.approval.date}, after "
+                        f"taking part ({taking_part[0]} {taking_part[1]})",
+                        "correct the date: the working group admits a non-member before it "
+                        "takes part",
+                    )
                 continue
             is_member = p.kind == "member" and p.member in members
             is_apec_government = p.kind == "government" and p.economy in repo.economies
@@ -770,8 +882,9 @@ def _yearly(repo: Repository, key: str, what: str) -> Iterator[Hit]:
     tor = repo.reference["tor"]
     for year in _finished_years(repo):
         obligations = yearly_obligations(repo, year, repo.today)
-        if next(o for o in obligations if o.key == key).met_by is None:
-            yield Hit(tor, ("term",), f"no {what} is recorded for {year}")
+        obligation = next(o for o in obligations if o.key == key)
+        if obligation.met_by is None:
+            yield Hit(tor, ("term",), f"no {what} is recorded for {year}{obligation.why_not()}")
 
 
 @rule(
@@ -784,7 +897,10 @@ def _yearly(repo: Repository, key: str, what: str) -> Iterator[Hit]:
 def annual_plenary(repo: Repository) -> Iterator[Hit]:
     """Each finished year of the term has an annual plenary of all members.
 
-    Counts meetings of type `plenary` dated in the year.
+    Counts meetings of type `plenary` dated in the year, held, and not drafts. A plenary
+    "of all members" counts when more than half of the member institutions active that
+    day are recorded in `attendees` (online included): the ToR sets no quorum, so this is
+    our reading, stricter than a meeting of any size.
     """
     yield from _yearly(repo, "annual-plenary", "annual plenary")
 
@@ -799,6 +915,63 @@ def annual_plenary(repo: Repository) -> Iterator[Hit]:
 def annual_case_collection(repo: Repository) -> Iterator[Hit]:
     """Each finished year of the term has published excellent service cases."""
     yield from _yearly(repo, "case-collection", "published case collection")
+
+
+@rule(
+    "SM504",
+    "annual-member-activities",
+    Severity.WARNING,
+    clauses.MEMBER_ACTIVITIES,
+    "record the year's exchanges, training, exhibitions or visits in data/activities/",
+)
+def annual_member_activities(repo: Repository) -> Iterator[Hit]:
+    """Each finished year of the term has an exchange, training, exhibition or visit.
+
+    Counts published activities of those types (and forums, which are exchanges) held in
+    the year. The ToR sets no number; one a year is our reading of "actively organise".
+    """
+    yield from _yearly(
+        repo, "member-activities", "exchange, training, exhibition or visit among members"
+    )
+
+
+@rule(
+    "SM505",
+    "membership-growth",
+    Severity.WARNING,
+    clauses.MEMBERSHIP_GROWTH,
+    "record the members who joined; if members left, say why in the annual report",
+)
+def membership_growth(repo: Repository) -> Iterator[Hit]:
+    """Membership grows: no finished year of the term ends with fewer members than it began.
+
+    The ToR asks for steady growth from the present base and sets no yearly figure, so a
+    year without growth is not warned (the annual report shows it), a year of decline is;
+    once the term is over, it must end above its base (the members at its start).
+    """
+    tor = repo.reference["tor"]
+    members = [e.record for e in repo.of(models.Member)]
+
+    def active(day: dt.date) -> int:
+        return sum(m.joined <= day and (m.withdrawn is None or m.withdrawn > day) for m in members)
+
+    force = parameters.in_force(repo.tor, repo.today)
+    base = active(force.term_start - dt.timedelta(days=1))
+    for year in _finished_years(repo):
+        start, end = active(dt.date(year - 1, 12, 31)), active(dt.date(year, 12, 31))
+        if end < start:
+            yield Hit(
+                tor,
+                ("term",),
+                f"membership fell in {year}, from {start} to {end} member institutions",
+            )
+    if repo.today > force.term_end and active(force.term_end) <= base:
+        yield Hit(
+            tor,
+            ("term",),
+            f"the term ends with {active(force.term_end)} member institutions, not more than "
+            f"the {base} it began with",
+        )
 
 
 @rule(

@@ -1,0 +1,186 @@
+"""The ToR audit of issue 13, one mutation of the shipped data per line.
+
+Each test changes one thing in a copy of data/ and asserts the finding (or the
+dashboard's row) it now gets; the shipped data has none of them
+(`test_the_shipped_data_has_none_of_these_findings`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from conftest import ROOT, check
+from shipped import copy_of_shipped, edit
+
+from smesa.check.rules import BY_ID
+from smesa.data.repository import load_repository
+from smesa.tor.obligations import dashboard
+
+DAY = dt.date(2026, 3, 1)  # 2025 is over: its obligations are due
+PRESIDIUM = "data/presidium/presidium-2025-2028.yml"
+PLENARY = "data/meetings/plenary-2025.yml"
+WEBSITE = "data/bodies/smesa-website.yml"
+RULES = ("SM104", "SM501", "SM504", "SM505", "SM606", "SM607", "SM610", "SM613")
+
+
+@pytest.fixture
+def shipped(tmp_path):
+    root = copy_of_shipped(tmp_path)
+    (root / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text("utf-8"), "utf-8")
+    return root
+
+
+def found(root, rule, day=DAY):
+    return [(f.path, f.message) for f in check(root, day) if f.rule == rule]
+
+
+def row(root, key, year=2025, day=DAY):
+    board = dashboard(load_repository(root, day))
+    return next(o for o in board.obligations if o.key == key and o.year == year)
+
+
+def drop(root, path, start, end):
+    """Delete the lines of `path` from the one starting with `start` up to (not
+    including) the next one starting with `end`."""
+    file = root / path
+    lines = file.read_text("utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.startswith(start))
+    last = next(i for i in range(first + 1, len(lines)) if lines[i].startswith(end))
+    file.write_text("".join(lines[:first] + lines[last:]), "utf-8")
+
+
+def test_the_shipped_data_has_none_of_these_findings():
+    for day in (DAY, dt.date(2026, 12, 1), dt.date(2027, 3, 1)):
+        assert [(f.rule, f.message) for f in check(ROOT, day) if f.rule in RULES] == []
+
+
+# -- §4.3, §4.4: exchanges, training, exhibitions and visits ---------------------------
+
+
+def test_SM504_a_year_without_activities(shipped):
+    for name in ("cross-border-ecommerce-exchange-2025", "digital-finance-training-2025"):
+        (shipped / f"data/activities/{name}.yml").unlink()
+    assert found(shipped, "SM504") == [
+        (
+            "data/reference/tor.yml",
+            "no exchange, training, exhibition or visit among members is recorded for 2025",
+        )
+    ]
+    assert row(shipped, "member-activities").state == "overdue"
+
+
+# -- §5.1: membership grows ------------------------------------------------------------
+
+
+def test_SM505_membership_falls(shipped):
+    for name in ("kauri-small-business-network", "maple-trade-sme-centre", "pacific-pyme-chamber"):
+        edit(
+            shipped,
+            f"data/members/{name}.yml",
+            "head:",
+            "status: withdrawn\nwithdrawn: 2025-06-30\nhead:",
+        )
+    assert found(shipped, "SM505") == [
+        ("data/reference/tor.yml", "membership fell in 2025, from 24 to 21 member institutions")
+    ]
+
+
+def test_SM505_the_term_must_end_above_its_base(shipped):
+    # After the term, with no member joined after 2024 (the shipped data's two left out):
+    for name in ("lanna-women-entrepreneurs-network", "highlands-sme-enterprise-centre"):
+        (shipped / f"data/members/{name}.yml").unlink()
+    messages = [m for _, m in found(shipped, "SM505", dt.date(2029, 2, 1))]
+    assert messages[-1] == (
+        "the term ends with 23 member institutions, not more than the 24 it began with"
+    )
+
+
+# -- §4.5, §5.3: the annual plenary of all members -------------------------------------
+
+
+def test_SM501_a_one_attendee_plenary_does_not_count(shipped):
+    drop(shipped, PLENARY, "  - yongjiang-sme-service-centre", "guests:")
+    assert found(shipped, "SM501") == [
+        (
+            "data/reference/tor.yml",
+            "no annual plenary is recorded for 2025; plenary-2025 was attended by 1 of 25 "
+            "member institutions",
+        )
+    ]
+
+
+def test_SM501_a_draft_plenary_does_not_count(shipped):
+    edit(shipped, PLENARY, "status: published", "status: draft")
+    assert found(shipped, "SM501") == [
+        ("data/reference/tor.yml", "no annual plenary is recorded for 2025")
+    ]
+
+
+# -- §6: the Presidium elects, and appoints advisors -----------------------------------
+
+
+def test_SM606_a_presidium_elected_at_an_smewg_session(shipped):
+    edit(shipped, PRESIDIUM, "elected_at: plenary-2025", "elected_at: smewg61")
+    assert [m for _, m in found(shipped, "SM606")] == [
+        "meeting 'smewg61' is an SMEWG session: the alliance's members elect the Presidium "
+        "at their own plenary or Presidium meeting"
+    ]
+
+
+def test_SM607_a_plenary_decision_of_the_members_is_not_the_presidiums(shipped):
+    edit(shipped, PLENARY, "    by: presidium\n", "")
+    assert [m for _, m in found(shipped, "SM607")] == [
+        "meeting 'plenary-2025' records no Presidium decision appointing advisors: its "
+        "appointment is the members' (by: presidium is not set)"
+    ] * 2
+
+
+# -- Guidelines for Managing Cooperation with Non-Members: approval first --------------
+
+
+def test_SM610_a_guest_approved_after_the_meeting(shipped):
+    edit(
+        shipped,
+        PLENARY,
+        "      date: 2025-05-13\n      ref: 2025/SMEWG60/017",
+        "      date: 2025-11-30\n      ref: 2025/SMEWG60/017",
+    )
+    assert [m for _, m in found(shipped, "SM610")] == [
+        "guest 'Asia-Pacific SME Finance Observatory' was approved on 2025-11-30, after "
+        "taking part (date 2025-09-16)"
+    ]
+
+
+# -- §6: no website without SMEWG and SCE approval -------------------------------------
+
+
+def test_SM613_the_sites_own_record_deleted(shipped):
+    (shipped / WEBSITE).unlink()
+    assert [m for _, m in found(shipped, "SM613")] == [
+        "no body in data/bodies/ records the website this repository publishes "
+        "(https://apec-smesa.github.io/): ToR §6 allows none without SMEWG and SCE approval"
+    ]
+
+
+def test_SM613_the_sites_own_record_set_to_draft(shipped):
+    edit(shipped, WEBSITE, "status: published", "status: draft")
+    assert [p for p, _ in found(shipped, "SM613")] == [WEBSITE]
+
+
+def test_SM613_the_sites_own_record_at_another_address(shipped):
+    edit(shipped, WEBSITE, "url: https://apec-smesa.github.io/", "url: https://smesa.example")
+    assert [m for _, m in found(shipped, "SM613")] == [
+        "the website's url (https://smesa.example) is not the address this repository "
+        "publishes the site at (https://apec-smesa.github.io/, mkdocs.yml site_url)"
+    ]
+
+
+# -- SM104: a convention of ours, said on its page -------------------------------------
+
+
+def test_SM104_says_its_convention_is_ours():
+    page = BY_ID["SM104"].description
+    assert re.search(r"our convention, not the\s+ToR's", page)
+    assert "January 2026 is a 2026 case" in " ".join(page.split())
