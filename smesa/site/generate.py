@@ -50,6 +50,7 @@ from smesa.report import annual as reporting
 from smesa.report import charts
 from smesa.site import background, sanitize
 from smesa.site.view import SECTIONS, SiteView
+from smesa.tor import coverage
 
 MANIFEST = ".smesa-generated.json"
 # <html lang> and hreflang of each language: the site's Chinese is Simplified Chinese.
@@ -722,7 +723,10 @@ def rule_pages() -> Iterable[PageSpec]:
         "rules.md.j2",
         _label("rules"),
         _label("rules_description"),
-        values={"rules": registered},
+        values={
+            "rules": registered,
+            "clauses": coverage.table([(rule.id, rule.clause) for rule in registered]),
+        },
         english_only=True,
     )
     for rule in registered:
