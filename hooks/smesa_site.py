@@ -68,4 +68,4 @@ def on_post_template(output_content, template_name, config):
 def on_post_build(config):
     if i18n.whole_site_built(config):
         _site.post_build(config)
-        postbuild.finish_site(config)
+        postbuild.finish_site(config, search_optional=_site.serving)

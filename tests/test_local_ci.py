@@ -3,9 +3,11 @@ smesa i18n; a TODO left in a submitted record warns, in an approved one it is an
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,41 @@ def test_the_laptop_targets_need_no_root_browser_font_or_npm():
         ["make", "-n", "build"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert "install-system-deps" in full.stdout  # the full build still installs them
+
+
+@pytest.mark.build
+def test_serve_works_on_a_laptop_without_pagefind(tmp_path):
+    """`make serve` without npm's Pagefind: the preview is served, with no search and a
+    warning saying so (the deploy build still requires it: `finish_site`)."""
+    from conftest import RepoFactory
+    from test_serve import _free_port, _wait_for
+
+    root = RepoFactory(tmp_path)()
+    for name in ("mkdocs.yml", "overrides", "hooks"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    shutil.copytree(ROOT / "content", root / "content", ignore=shutil.ignore_patterns("*.md"))
+    for page in ("about/tor.md", "search.md"):
+        for lang in ("en", "zh"):
+            target = root / "content" / lang / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / "content" / lang / page, target)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SMESA_TODAY": "2026-11-26",
+        "NO_MKDOCS_2_WARNING": "1",
+        "SMESA_PAGEFIND": str(tmp_path / "no-pagefind-here"),
+    }
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=root, stdout=out, stderr=subprocess.STDOUT, env=env,
+        )  # fmt: skip
+        try:
+            _wait_for(f"http://127.0.0.1:{port}/cases/alpha-finance/", "Faster loans", 180)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert "Pagefind is not installed: this preview has no search" in log.read_text("utf-8")

@@ -68,6 +68,11 @@ class Indexing:
         self.errors.close()
 
 
+def available() -> bool:
+    """True when the Pagefind binary `get_executable` would run is there."""
+    return Path(os.environ.get(EXECUTABLE_VARIABLE) or EXECUTABLE).is_file()
+
+
 def get_executable() -> Path:
     """Pagefind's extended binary (``$SMESA_PAGEFIND`` names another one, for tests); the
     build stops, saying how to install it, without it."""

@@ -23,12 +23,23 @@ UNUSED_THEME_FOLDERS = ("assets/javascripts/lunr", "assets/javascripts/workers")
 _SOURCE_MAP_COMMENT = re.compile(rb"\n?/[/*]# sourceMappingURL=\S+(?: \*/)?\s*$")
 
 
-def finish_site(config: MkDocsConfig) -> None:
+def finish_site(config: MkDocsConfig, *, search_optional: bool = False) -> None:
     """Patch Material's alternate script, index every language with Pagefind, then read
-    back every file written and refuse a site that holds anything active."""
+    back every file written and refuse a site that holds anything active.
+
+    `search_optional` (a `mkdocs serve` preview): without Pagefind, which comes from npm,
+    the preview has no search rather than no pages, so a contributor's laptop needs
+    neither npm nor root. A build to publish always needs it."""
     site = Path(config.site_dir)
     alternates.patch_alternate_script(site)
     prune_theme_assets(site)
+    if search_optional and not pagefind.available():
+        pagefind.log.info(  # a warning would stop a strict build
+            "Pagefind is not installed: this preview has no search "
+            "(scripts/install-node-tools.sh installs it)"
+        )
+        refuse_active(inert.verify_tree(site, reviewed_pages(config), skip=THEME_ASSETS))
+        return
     # Pagefind keeps one core busy; the pages are read back on the other meanwhile, and
     # its own output once it is done.
     indexing = pagefind.start_index(site)
