@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gzip
+import itertools
 import re
 import types
 import typing
@@ -70,6 +71,10 @@ NUMBERS: dict[str, int] = {"year": 2025, "count": 120, "joined_apec": 1991}
 # has. An active member has no withdrawal date (SM609).
 CHOICES: dict[tuple[str, str], Any] = {("Member", "status"): "active"}
 OMITTED: set[tuple[str, str]] = {("Member", "withdrawn")}
+# An SMEWG reference has the APEC form and names a session of data/meetings/ (SM620,
+# SM621): approvals get numbers of SMEWG60, 900 of them in turn (a number that comes
+# round again is SM622's warning, not a refusal).
+DOCUMENTS = itertools.count()
 # Only a singleton kind: one Presidium term fills the whole ToR term (SM605).
 SINGLETONS = (models.Presidium,)
 
@@ -169,6 +174,9 @@ def _fields(
             continue
         if name in REFERENCES:
             out[name] = copy.deepcopy(REFERENCES[name])  # a shared value would be a YAML alias
+            continue
+        if model is models.Approval and name == "ref":
+            out[name] = f"2025/SMEWG60/{100 + next(DOCUMENTS) % 900:03d}"
             continue
         annotation = info.annotation
         if info.metadata:
