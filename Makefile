@@ -73,7 +73,7 @@ bench: setup
 RULE_TESTS := tests/test_rules.py tests/test_rules_obligations.py tests/test_text_rules.py \
 	tests/test_nomenclature.py tests/test_broken_fixture.py tests/test_rule_examples.py \
 	tests/test_loader.py tests/test_loader_structure.py tests/test_publication.py \
-	tests/test_governance.py $(wildcard tests/test_tor_*.py tests/test_approvals*.py)
+	tests/test_governance.py tests/test_rule_branches.py $(wildcard tests/test_tor_*.py tests/test_approvals*.py)
 coverage: setup
 	$(BIN)/python -m coverage run --branch --source=smesa/check/rules \
 		-m pytest -q -p no:cacheprovider $(RULE_TESTS)
