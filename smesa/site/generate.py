@@ -144,6 +144,7 @@ def environment() -> jinja2.Environment:
     env = markdown_environment(literal=True)
     env.filters["inline"] = inline
     env.globals["models"] = models
+    env.globals["rule_page"] = rule_page
     env.tests["heading_first"] = starts_with_heading
     return env
 
@@ -220,9 +221,7 @@ class PageContext:
 
     def name(self, text: models.Text | None) -> str:
         """A text in this language, else the other one (for names of other records)."""
-        if text is None:
-            return ""
-        return getattr(text, self.lang) or getattr(text, self.other) or ""
+        return text.read(self.lang) if text is not None else ""
 
     def t(self, text: models.Text | None) -> str:
         """A text of this page's record; a missing translation is announced on the page."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from smesa.data import models
 from smesa.data.repository import Repository
+from smesa.data.texts import SITE_LABELS, labels
 from smesa.tor.publication import is_public, public
 
 OutputT = TypeVar("OutputT", bound=models.Output)
@@ -147,11 +147,11 @@ class SiteView:
             names[member.id] = (models.Member, member.name)
         for entry in self.repo.of(models.Presidium):
             term = entry.record
-            years = f"{term.start.year}–{term.end.year}"
-            names[term.id] = (
-                None,
-                SimpleNamespace(en=f"the Presidium {years}", zh=f"{years}年主席团"),
-            )
+            words = labels(SITE_LABELS)["presidium_of_years"]
+            name = {
+                lang: words[lang].format(start=term.start.year, end=term.end.year) for lang in words
+            }
+            names[term.id] = (None, models.Text(**name))
         return names
 
     def page_of(self, model: type[models.Record], record_id: str) -> str | None:
