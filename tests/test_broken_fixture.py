@@ -16,10 +16,12 @@ EXPECTED = [
     "data/activities/expo-2029.yml:10:7: error SM701",
     "data/activities/expo-2029.yml:14:5: error SM610",
     "data/bodies/research-centre.yml:11:3: error SM604",
+    "data/bodies/research-centre.yml:13:10: error SM621",
     "data/cases/2025/notes.yaml:1:1: error SM003",
     "data/cases/2025/unapproved-loans.yml:3:9: error SM103",
     "data/cases/2025/unapproved-loans.yml:4:29: error SM103",
     "data/cases/2025/unapproved-loans.yml:9:11: error SM603",
+    "data/cases/2025/unapproved-loans.yml:10:10: error SM621",
     "data/cases/2025/unapproved-loans.yml:12:7: error SM602",
     "data/cases/2025/unapproved-loans.yml:16:23: warning SM901",
     "data/cases/2025/unapproved-loans.yml:17:15: warning SM901",
@@ -64,4 +66,4 @@ def test_broken_fixture_reports_every_finding(tmp_path: Path):
     assert result.returncode == 1
     assert result.stderr == ""
     assert [" ".join(line.split()[:3]) for line in lines[:-1]] == EXPECTED
-    assert lines[-1] == "29 errors, 6 warnings in 19 files"
+    assert lines[-1] == "31 errors, 6 warnings in 19 files"
