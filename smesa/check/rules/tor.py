@@ -18,7 +18,7 @@ from smesa.data.loader import Path_
 from smesa.data.repository import Repository, dotted
 from smesa.data.texts import record_texts
 from smesa.tor import adopted, clauses, parameters
-from smesa.tor.obligations import yearly_obligations
+from smesa.tor.obligations import Obligation, yearly_obligations
 from smesa.tor.publication import is_final
 
 CJK = re.compile(r"[\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -876,12 +876,16 @@ def _finished_years(repo: Repository) -> range:
     return range(force.term_start.year, min(repo.today.year, force.term_end.year + 1))
 
 
+def _finished_years_obligations(repo: Repository) -> dict[int, list[Obligation]]:
+    return {year: yearly_obligations(repo, year, repo.today) for year in _finished_years(repo)}
+
+
 def _yearly(repo: Repository, key: str, what: str) -> Iterator[Hit]:
     """A hit for each finished year whose obligation `key` no record meets, as the
-    dashboard counts it (`smesa.tor.obligations.yearly_obligations`)."""
+    dashboard counts it (`smesa.tor.obligations.yearly_obligations`); the obligations
+    are worked out once for the five yearly rules."""
     tor = repo.reference["tor"]
-    for year in _finished_years(repo):
-        obligations = yearly_obligations(repo, year, repo.today)
+    for year, obligations in repo.derived(_finished_years_obligations).items():
         obligation = next(o for o in obligations if o.key == key)
         if obligation.met_by is None:
             yield Hit(tor, ("term",), f"no {what} is recorded for {year}{obligation.why_not()}")
