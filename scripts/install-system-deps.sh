@@ -6,6 +6,8 @@ set -euo pipefail
 packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || packages+=(fonts-noto-cjk)
+# pdftoppm: the report tests render the annual report's PDF pages to images.
+command -v pdftoppm >/dev/null 2>&1 || packages+=(poppler-utils)
 [ ${#packages[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-system-deps: missing ${packages[*]}; run as root or: sudo apt-get install ${packages[*]}" >&2

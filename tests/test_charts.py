@@ -97,9 +97,14 @@ def test_sample_counts_agree_with_the_yaml_files(sample):
 
     growth = charts.chart_data(sample, "membership-growth")
     assert growth[0][0] == "2003" and growth[-1][0] == str(TODAY.year)
+    # before the member records begin, the Secretariat's counts in tor.yml; then the records
+    tor = yaml.safe_load((ROOT / "data/reference/tor.yml").read_text("utf-8"))
+    history = {h["year"]: h["members"] for h in tor["membership_history"]}
+    assert growth[0] == ("2003", 19)  # ToR §3: 19 institutions founded the alliance
     for year, count in growth:
         day = min(dt.date(int(year), 12, 31), TODAY)
-        assert count == sum(active(m, day) for m in members), year
+        expected = history.get(int(year), sum(active(m, day) for m in members))
+        assert count == expected, year
 
     with_members = {m["economy"] for m in members if active(m, TODAY)}
     assert charts.chart_data(sample, "economy-coverage") == [
@@ -117,7 +122,10 @@ def test_rows_are_sorted_most_first(sample):
 def test_membership_counts_members_active_at_year_end(make_repo: RepoFactory):
     beta = copy.deepcopy(baseline()["data/members/beta.yml"])
     beta.update(status="withdrawn", withdrawn=dt.date(2020, 6, 30))
-    repo = load_repository(make_repo(changes={"data/members/beta.yml": beta}), TODAY)
+    tor = yaml.safe_load((ROOT / "data/reference/tor.yml").read_text("utf-8"))
+    tor["membership_history"] = []  # counted from the records alone
+    changes = {"data/members/beta.yml": beta, "data/reference/tor.yml": tor}
+    repo = load_repository(make_repo(changes=changes), TODAY)
     expected = {year: 2 if 2015 <= year <= 2019 else 1 for year in range(2003, 2027)}
     assert charts.chart_data(repo, "membership-growth") == [
         (str(y), n) for y, n in expected.items()

@@ -113,6 +113,9 @@ def test_the_annual_report_shows_no_unpublished_record(make_repo):
     draft_meeting.update(id="plenary-2025-draft", status="draft", title=text(secret, secret))
     files["data/meetings/plenary-2025-draft.yml"] = draft_meeting
     files["data/proposals/recommendations-2025.yml"]["title"] = text(secret, secret)
+    # not approved: the report counts to the end of the year (an approved one is fixed
+    # on its approval day, before the plenary)
+    del files["data/reports/annual-report-2025.yml"]["approval"]
     report = annual_report(load_repository(make_repo(files), TODAY), 2025)
     assert report.proposal is None  # the fixture's paper is submitted, not published
     assert [m.id for m in report.meetings] == ["plenary-2025"]

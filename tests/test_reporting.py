@@ -51,38 +51,56 @@ def written(sample_repo, tmp_path_factory) -> tuple[object, Path]:
     return report, out
 
 
+# The shipped 2025 report was approved at SMEWG61 on 21 October 2025: it is as of then.
+APPROVED = dt.date(2025, 10, 21)
+
+
 def test_figures_match_an_independent_count(sample_repo):
     report = annual_report(sample_repo, YEAR)
+    assert report.as_of == APPROVED and report.approved
     members = records("members")
-    start, end = dt.date(YEAR - 1, 12, 31), dt.date(YEAR, 12, 31)
+    start, end = dt.date(YEAR - 1, 12, 31), APPROVED
     assert report.members_start == sum(active(m, start) for m in members)
     assert report.members_end == sum(active(m, end) for m in members)
     assert report.growth == report.members_end - report.members_start
     assert [m.id for m in report.new_members] == [
-        m["id"] for m in members if m["joined"].year == YEAR
+        m["id"] for m in members if m["joined"].year == YEAR and m["joined"] <= end
     ]
     assert [m.id for m in report.withdrawals] == [
-        m["id"] for m in members if m.get("withdrawn") and m["withdrawn"].year == YEAR
+        m["id"]
+        for m in members
+        if m.get("withdrawn") and m["withdrawn"].year == YEAR and m["withdrawn"] <= end
     ]
     assert dict(report.members_by_economy) == Counter(
         m["economy"] for m in members if active(m, end)
     )
     economy_of = {m["id"]: m["economy"] for m in members}
-    cases = [c for c in records("cases") if c["year"] == YEAR and c["status"] == "published"]
+    cases = [
+        c
+        for c in records("cases")
+        if c["year"] == YEAR and c["status"] == "published" and c["published"] <= end
+    ]
     assert sorted(c.id for c in report.cases) == sorted(c["id"] for c in cases)
     assert dict(report.cases_by_economy) == Counter(economy_of[c["member"]] for c in cases)
     topics = Counter(t for c in cases for t in set(c["topics"]))
     assert {k: v for k, v in report.cases_by_topic if v} == topics
-    meetings = [m for m in records("meetings") if m["date"].year == YEAR]
+    meetings = [m for m in records("meetings") if m["date"].year == YEAR and m["date"] <= end]
     assert sorted(m.id for m in report.meetings) == sorted(m["id"] for m in meetings)
-    activities = [a for a in records("activities") if a["date"].year == YEAR]
+    activities = [
+        a for a in records("activities") if a["date"].year == YEAR and a["date"] <= end
+    ]
     assert sorted(a.id for a in report.activities) == sorted(a["id"] for a in activities)
     assert report.proposal is not None and report.proposal.id == f"recommendations-{YEAR}"
+    event = {"cases": "published", "activities": "date", "reports": "submitted"}
+    event |= {"bodies": "established", "meetings": "date", "proposals": "submitted"}
     smewg = [
         r["approval"]["smewg"]["ref"]
-        for folder in ("cases", "activities", "reports", "bodies", "meetings", "proposals")
+        for folder, when in event.items()
         for r in records(folder)
-        if r.get("approval", {}).get("smewg") and r["approval"]["smewg"]["date"].year == YEAR
+        if r.get("approval", {}).get("smewg")
+        and r["status"] == "published"
+        and r[when] <= end
+        and r["approval"]["smewg"]["date"].year == YEAR
     ]
     assert sorted(a.ref for a in report.approvals if a.forum == "SMEWG") == sorted(smewg)
     assert [(c.key, c.state) for c in report.compliance] == [
@@ -111,19 +129,21 @@ def test_csv_is_tidy_and_matches_the_report(written):
 def test_pdf_opens_with_its_pages_and_both_languages(written):
     _report, out = written
     reader = pypdf.PdfReader(out / f"annual-report-{YEAR}.pdf")
-    # cover, contents, 7 pages of sections and charts, and no page holding only its footer
-    assert len(reader.pages) == 9
+    # cover, imprint, contents, 8 pages of sections and charts, none holding only a footer
+    assert len(reader.pages) == 11
     footer = "APEC SME Service Alliance Annual Report 2025"
     bodies = [page.extract_text().replace(footer, "").split() for page in reader.pages]
     assert [number for number, words in enumerate(bodies, 1) if len(words) <= 1] == []
     assert reader.metadata.title == "APEC SME Service Alliance Annual Report 2025"
     outline = [item.title for item in reader.outline]
-    assert outline[0] == "1. Summary" and outline[-1] == "9. Charts"
+    assert outline[:3] == ["About this publication", "Acronyms", "1. The year in review"]
+    assert outline[-1] == "10. Charts"
     cover = reader.pages[0].extract_text()
     # pypdf separates the CJK glyphs of the embedded CFF font (a space or a NUL between
     # characters; viewers show them right): compare the Chinese without them
     assert "Publication number: APEC#225-SM-01.1" in cover
-    assert "Approved by the APEC SMEWG on 21 October 2025, 2025/SMEWG61/014" in cover
+    assert "Approved by the SMEWG on 21 October 2025 (2025/SMEWG61/014)" in cover
+    assert "December 2025" in cover  # the month of publication
     assert "亚太经合组织中小企业服务联盟2025年度报告" in squeeze(cover)
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Compliance with the Terms of Reference" in text
@@ -162,25 +182,30 @@ def test_a_year_with_missing_obligations_says_so(make_repo):
         }
     )
     report = annual_report(load_repository(root, TODAY), 2025)
+    assert not report.approved and report.as_of == dt.date(2025, 12, 31)
+    # The dashboard's sentences (CSV), then the report's: titles and dates, no ids.
+    # The fixture's paper is submitted (not public) and went to SMEWG61: it is met.
     assert [c.statement for c in report.missed] == [
         "Not met: no annual plenary recorded (due 2025-12-31)",
-        # The fixture's paper is submitted, not published: a public report cannot see it.
-        "Not met: no recommendation paper submitted to the SMEWG "
-        "(due 2025-12-31 (date not yet recorded))",
-        "Not met: no annual report submitted to the SMEWG (due 2025-12-31 (date not yet recorded))",
+        "Not met: no annual report submitted to the SMEWG (due 2025-08-20)",
         "Not met: no Presidium in office on 2025-12-31",
     ]
-    assert [c.statement_in("zh") for c in report.missed] == [
-        "未完成：尚无年度全体成员会议记录（截止日期：2025年12月31日）",
-        "未完成：尚未向中小企业工作组提交建议书（截止日期：2025年12月31日，具体日期尚未记录）",
-        "未完成：尚未向中小企业工作组提交年度报告（截止日期：2025年12月31日，具体日期尚未记录）",
-        "未完成：2025年12月31日无在任主席团",
+    assert [c.detail_in("en") for c in report.missed] == [
+        "no annual plenary recorded (due 31 December 2025)",
+        "no annual report submitted to the SMEWG (due 20 August 2025)",
+        "no Presidium was in office on 31 December 2025",
+    ]
+    assert [c.detail_in("zh") for c in report.missed] == [
+        "尚无年度全体成员会议记录（截止日期：2025年12月31日）",
+        "尚未向中小企业工作组提交年度报告（截止日期：2025年8月20日）",
+        "2025年12月31日无在任主席团",
     ]
     page = report_markdown(report, "en", chart_dir=None)
     assert "**Obligations not met this year:**" in page
-    assert "- Annual plenary of all members (§4.5, §5.3): Not met: no annual plenary" in page
+    assert "- Annual plenary of all members (§4.5, §5.3): no annual plenary recorded" in page
+    assert "> **Draft: not yet approved by the SMEWG." in page
     zh = report_markdown(report, "zh", chart_dir=None)
-    assert "未完成：尚无年度全体成员会议记录" in zh and "Not met" not in zh
+    assert "尚无年度全体成员会议记录" in zh and "Not met" not in zh
 
 
 def test_the_current_year_is_not_yet_due(make_repo):

@@ -227,6 +227,13 @@ class Term(Strict):
     end: dt.date
 
 
+class YearCount(Strict):
+    """The alliance's member institutions at the end of a year, as the Secretariat counted."""
+
+    year: int
+    members: int = Field(ge=0)
+
+
 class Tor(Strict):
     """The ToR parameters the rules read; a revision or an extension is a data change."""
 
@@ -244,6 +251,11 @@ class Tor(Strict):
     revisions: list[Revision] = []
     reviews: list[Review] = []
     secretariat: Text
+    membership_history: list[YearCount] = Field(
+        default=[],
+        description="Members at the end of each year before the member records begin, from "
+        "the founding (§3: 19 institutions in 2003).",
+    )
 
 
 class Nomenclature(Strict):

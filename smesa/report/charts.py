@@ -99,14 +99,17 @@ def member_active_on(member: models.Member, day: dt.date, today: dt.date) -> boo
 
 
 def _membership_growth_rows(repo: Repository) -> Rows:
-    """Members active at the end of each year, from the founding (or the first join,
-    if earlier) to the current year, whose count is as of today."""
+    """Members at the end of each year, from the founding to the current year, whose
+    count is as of today: the Secretariat's counts (tor.yml `membership_history`) for the
+    years before the member records begin, the records after."""
     members = [e.record for e in repo.of(models.Member)]
-    first = min([repo.tor.founded, *(m.joined.year for m in members)])
+    history = {h.year: h.members for h in repo.tor.membership_history}
+    first = min([repo.tor.founded, *history, *(m.joined.year for m in members)])
     rows: Rows = []
     for year in range(first, repo.today.year + 1):
         day = min(dt.date(year, 12, 31), repo.today)
-        rows.append((str(year), sum(member_active_on(m, day, repo.today) for m in members)))
+        counted = sum(member_active_on(m, day, repo.today) for m in members)
+        rows.append((str(year), history.get(year, counted)))
     return rows
 
 

@@ -17,13 +17,23 @@ from smesa.report.annual import (
     AnnualReport,
     ReportError,
     Words,
+    chart_repo,
     markdown_to_html,
     report_markdown,
 )
 from smesa.report.pdf import render_pdf
 
 FIGURE_COLUMNS = ("year", "section", "measure", "key", "label_en", "label_zh", "value")
-OBLIGATION_COLUMNS = ("year", "obligation", "clause", "state", "due", "met_by", "statement")
+OBLIGATION_COLUMNS = (
+    "year",
+    "obligation",
+    "clause",
+    "state",
+    "late",
+    "due",
+    "met_by",
+    "statement",
+)
 
 
 def figure_rows(report: AnnualReport) -> list[dict[str, object]]:
@@ -45,7 +55,8 @@ def figure_rows(report: AnnualReport) -> list[dict[str, object]]:
         )
 
     def total(section: str, measure: str, value: object) -> None:
-        row(section, measure, "", value, lambda w: w(f"measure_{measure}"))
+        day = report.as_of
+        row(section, measure, "", value, lambda w: w(f"measure_{measure}", date=w.date(day)))
 
     total("membership", "members_at_start", report.members_start)
     total("membership", "members_at_end", report.members_end)
@@ -70,7 +81,8 @@ def figure_rows(report: AnnualReport) -> list[dict[str, object]]:
         row("cases_by_topic", "published_cases", topic, count, lambda w, t=topic: w.topic(t))
     for key, count in report.coverage:
         row("economy_coverage", "economies", key, count, lambda w, k=key: w(f"coverage_{k}"))
-    total("meetings", "meetings", len(report.meetings))
+    total("meetings", "alliance_meetings", len(report.alliance_meetings))
+    total("meetings", "smewg_sessions", len(report.smewg_sessions))
     for kind, count in sorted(Counter(m.type for m in report.meetings).items()):
         row("meetings_by_type", "meetings", kind, count, lambda w, k=kind: w.kind(k))
     total("meetings", "decisions", sum(len(m.decisions) for m in report.meetings))
@@ -90,6 +102,8 @@ def figure_rows(report: AnnualReport) -> list[dict[str, object]]:
     for c in report.compliance:
         met = {"met": 1, "overdue": 0, "due": ""}[c.state]
         row("compliance", "met", c.key, met, lambda w, c=c: c.title[w.lang])
+        if c.late:
+            row("compliance", "late", c.key, 1, lambda w, c=c: c.title[w.lang])
     return rows
 
 
@@ -136,6 +150,7 @@ def obligations_csv(report: AnnualReport) -> str:
                 "obligation": c.key,
                 "clause": c.clause.section,
                 "state": c.state,
+                "late": c.late,
                 "due": o.due.isoformat() if o else "",
                 "met_by": met_by or "",
                 "statement": c.statement,
@@ -151,7 +166,7 @@ def write_report_charts(report: AnnualReport, out_dir: Path) -> list[Path]:
     for name in REPORT_CHARTS:
         for lang in LANGUAGES:
             target = out_dir / charts.chart_file(name, lang)
-            target.write_bytes(charts.CHARTS[name].render(report.repo, lang))
+            target.write_bytes(charts.CHARTS[name].render(chart_repo(report, name), lang))
             written.append(target)
     return written
 
@@ -166,7 +181,9 @@ def write_report(report: AnnualReport, out_dir: Path) -> list[Path]:
     for lang in LANGUAGES:
         body = report_markdown(report, lang)
         outputs[f"{stem}.{lang}.md"] = f"# {report.title(lang)}\n\n{body}"
-        outputs[f"{stem}.{lang}.html"] = markdown_to_html(body, report.title(lang), lang)
+        outputs[f"{stem}.{lang}.html"] = markdown_to_html(
+            body, report.title(lang), lang, draft=not report.approved
+        )
     active = [
         f"{name}: {what}"
         for name, content in outputs.items()

@@ -1,8 +1,11 @@
 """The annual report as a PDF laid out like an APEC publication (fpdf2).
 
-Cover (title in English and Chinese, year, publication number, approval line), contents,
-then numbered sections with tables and the charts of `smesa.report.charts`. The text is
-English, as the ToR asks of every output; headings and the cover carry the Chinese too.
+Cover (the forum, title in English and Chinese, month of publication, the approval or
+the draft mark), the imprint on its back (producer, APEC Secretariat's address,
+copyright, licence, publication number, disclaimer), contents, then the numbered
+sections of `smesa.report.annual.publication` in English: the acronyms, the report's own
+narrative, numbered tables and figures, each with its source. Headings carry the Chinese
+too. A report the SMEWG has not approved says DRAFT across every page.
 
 Fonts: DejaVu Sans (shipped with matplotlib) for Latin text and Noto Sans CJK SC
 (Debian's fonts-noto-cjk, the font the Chinese charts use) as fpdf2's fallback for
@@ -26,7 +29,8 @@ from typing import TYPE_CHECKING
 
 from smesa.data.texts import REPORT_LABELS, labels
 from smesa.report import charts
-from smesa.report.annual import REPORT_CHARTS, AnnualReport, Words
+from smesa.report.annual import AnnualReport, Words, chart_repo, publication
+from smesa.report.document import Bullets, Figure, Heading, Note, Para, Table
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -34,14 +38,19 @@ if TYPE_CHECKING:
 BLUE = (31, 95, 159)  # the charts' bar colour
 INK = (31, 31, 31)
 GREY = (110, 110, 110)
+RED = (176, 0, 32)
+WATERMARK = (243, 218, 222)
 CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 LATIN = "dejavu"
 CJK = "notocjk"
+# Sections of the front matter that are not numbered (the imprint is on the cover's back).
+UNNUMBERED = ("imprint", "acronyms")
 
 
 @cache
-def font_files() -> tuple[Path, Path, tuple[Path, int]]:
-    """DejaVu Sans regular and bold, and the Noto Sans CJK SC file with its face index."""
+def font_files() -> tuple[Path, Path, Path, tuple[Path, int]]:
+    """DejaVu Sans regular, bold and oblique, and the Noto Sans CJK SC file with its
+    face index."""
     import matplotlib
     from fontTools.ttLib import TTCollection
     from matplotlib import font_manager
@@ -55,29 +64,47 @@ def font_files() -> tuple[Path, Path, tuple[Path, int]]:
         index = next(
             i for i, face in enumerate(faces) if face["name"].getDebugName(1) == charts.CJK_FAMILY
         )
-    return ttf / "DejaVuSans.ttf", ttf / "DejaVuSans-Bold.ttf", (Path(cjk), index)
+    return (
+        ttf / "DejaVuSans.ttf",
+        ttf / "DejaVuSans-Bold.ttf",
+        ttf / "DejaVuSans-Oblique.ttf",
+        (Path(cjk), index),
+    )
 
 
-def _pdf(report: AnnualReport) -> FPDF:
+def _pdf(report: AnnualReport, en: Words) -> FPDF:
     from fpdf import FPDF
 
     title = report.title("en")
+    draft = None if report.approved else en("draft_mark")
 
     class Publication(FPDF):
+        def header(self) -> None:
+            if draft is None:
+                return
+            # Under everything the page then prints: the mark never hides a figure.
+            self.set_font(LATIN, "B", 110)
+            self.set_text_color(*WATERMARK)
+            with self.rotation(angle=55, x=self.w / 2, y=self.h / 2):
+                self.text(self.w / 2 - 68, self.h / 2 + 14, draft)
+            self.set_text_color(*INK)
+            self.set_font(LATIN, size=10)
+
         def footer(self) -> None:
             if self.page_no() == 1:
                 return
             self.set_y(-14)
             self.set_font(LATIN, size=8)
             self.set_text_color(*GREY)
-            self.cell(0, 6, title, align="L")
+            self.cell(0, 6, title + (f" ({draft})" if draft else ""), align="L")
             self.set_x(self.l_margin)
             self.cell(0, 6, str(self.page_no()), align="R")
 
     pdf = Publication(format="A4", unit="mm")
-    regular, bold, (cjk, index) = font_files()
+    regular, bold, oblique, (cjk, index) = font_files()
     pdf.add_font(LATIN, "", str(regular))
     pdf.add_font(LATIN, "B", str(bold))
+    pdf.add_font(LATIN, "I", str(oblique))
     pdf.add_font(CJK, "", str(cjk), collection_font_number=index)
     pdf.set_fallback_fonts([CJK], exact_match=False)
     pdf.set_margins(20, 20, 20)
@@ -93,28 +120,22 @@ def _pdf(report: AnnualReport) -> FPDF:
 def render_pdf(report: AnnualReport) -> bytes:
     """The report as PDF bytes."""
     logging.getLogger("fpdf.svg").setLevel(logging.ERROR)  # <title>/<metadata> notices
-    pdf = _pdf(report)
     en, zh = Words(report.repo, "en"), Words(report.repo, "zh")
+    pdf = _pdf(report, en)
     _cover(pdf, report, en, zh)
+    blocks = publication(report, "en").blocks
+    # The cover says what precedes the imprint (draft note, forum, month).
+    first = next(i for i, b in enumerate(blocks) if isinstance(b, Heading))
+    blocks = blocks[first:]
+    imprint_end = next(
+        i for i, b in enumerate(blocks) if isinstance(b, Heading) and i > 0 and b.level == 2
+    )
+    pdf.add_page()  # the cover's back: the imprint
+    _blocks(pdf, report, blocks[:imprint_end], numbered=False)
     pdf.add_page()
     pdf.insert_toc_placeholder(_contents, pages=1)
-    sections = (
-        ("summary", _summary),
-        ("membership", _membership),
-        ("cases", _cases),
-        ("meetings", _meetings),
-        ("proposal", _proposal),
-        ("activities", _activities),
-        ("approvals", _approvals),
-        ("compliance", _compliance),
-        ("charts", _charts),
-    )
-    # The contents placeholder ends with a page break: the summary starts on that page.
-    for number, (key, write) in enumerate(sections, start=1):
-        if key == "charts" or (key != "summary" and pdf.get_y() > 200):
-            pdf.add_page()
-        _heading(pdf, f"{number}. {en(key)}  {zh(key)}", f"{number}. {en(key)}")
-        write(pdf, report, en)
+    # The contents placeholder ends with a page break: the next section starts on it.
+    _blocks(pdf, report, blocks[imprint_end:], numbered=True, fresh=True)
     return bytes(pdf.output())
 
 
@@ -140,21 +161,23 @@ def _cover(pdf: FPDF, report: AnnualReport, en: Words, zh: Words) -> None:
     pdf.set_text_color(*BLUE)
     pdf.cell(0, 18, str(report.year), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
-    pdf.set_y(220)
-    pdf.set_font(LATIN, size=10)
-    secretariat = report.repo.tor.secretariat
+    pdf.set_y(205)
+    _line(pdf, en.month(report.published_on, draft=not report.approved), 8, 14, "B")
+    pdf.ln(2)
     lines = []
-    if report.record and report.record.publication_number:
-        lines.append(en("publication_number", number=report.record.publication_number))
     approval = report.approval
     if approval:
         lines.append(en("approved_line", date=en.date(approval.date), ref=approval.ref))
         lines.append(zh("approved_line", date=zh.date(approval.date), ref=approval.ref))
     else:
-        lines.append(en("not_approved"))
+        pdf.set_text_color(*RED)
+        _line(pdf, en("draft_note", date=en.date(report.as_of)), 5.5, 10, "B")
+        pdf.set_text_color(*INK)
+    if report.record and report.record.publication_number:
+        lines.append(en("publication_number", number=report.record.publication_number))
+    secretariat = report.repo.tor.secretariat
     lines.append(en("prepared_by", secretariat=en.t(secretariat)))
     lines.append(zh("prepared_by", secretariat=zh.t(secretariat)))
-    lines.append(en("as_of", date=en.date(report.as_of)))
     for line in lines:
         _line(pdf, line, 6, 10)
     pdf.set_fill_color(255, 255, 255)
@@ -177,6 +200,43 @@ def _contents(pdf: FPDF, outline: list) -> None:
         pdf.cell(150, 8, section.name, link=link)
         pdf.cell(0, 8, str(section.page_number), align="R", link=link)
         pdf.ln(8)
+
+
+def _blocks(
+    pdf: FPDF, report: AnnualReport, blocks: list, *, numbered: bool, fresh: bool = False
+) -> None:
+    """Lay out `blocks`; a section (level-2 heading) starts a page when little is left.
+    Sections are numbered, but for the front matter's (UNNUMBERED)."""
+    number = 0
+    unnumbered = {labels(REPORT_LABELS)[key]["en"] for key in UNNUMBERED}
+    for i, block in enumerate(blocks):
+        if isinstance(block, Heading) and block.level == 2:
+            # a section whose first block is a chart starts with it, not above it
+            figure_next = i + 1 < len(blocks) and isinstance(blocks[i + 1], Figure)
+            if not fresh and (pdf.get_y() > 200 or (figure_next and pdf.get_y() > 150)):
+                pdf.add_page()
+            fresh = False
+            text = block.text
+            if numbered and text not in unnumbered:
+                number += 1
+                text = f"{number}. {text}"
+            _heading(pdf, f"{text}  {block.other}".strip(), text)
+        elif isinstance(block, Heading):
+            if pdf.get_y() > 250:
+                pdf.add_page()
+            pdf.ln(1)
+            _line(pdf, block.text, 6, 11, "B")
+            pdf.ln(1)
+        elif isinstance(block, Note):
+            _note(pdf, block.text)
+        elif isinstance(block, Para):
+            _para(pdf, block.text, bold=block.strong)
+        elif isinstance(block, Bullets):
+            _bullets(pdf, block.items)
+        elif isinstance(block, Table):
+            _table(pdf, block)
+        elif isinstance(block, Figure):
+            _figure(pdf, report, block)
 
 
 def _heading(pdf: FPDF, text: str, outline_name: str) -> None:
@@ -209,6 +269,49 @@ def _para(pdf: FPDF, text: str, *, bold: bool = False) -> None:
     pdf.ln(2)
 
 
+def _bullets(pdf: FPDF, items: tuple[str, ...]) -> None:
+    indent = 6
+    for item in items:
+        pdf.set_font(LATIN, size=10)
+        y = pdf.get_y()
+        pdf.set_x(pdf.l_margin + 1)
+        pdf.cell(indent - 1, 5.5, "•")
+        pdf.set_xy(pdf.l_margin + indent, y)
+        starts_cjk = bool(CJK_CHAR.match(item))
+        pdf.set_font(CJK if starts_cjk else LATIN, size=10)
+        pdf.multi_cell(
+            pdf.w - pdf.r_margin - pdf.l_margin - indent,
+            5.5,
+            item,
+            align="L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.ln(1)
+    pdf.ln(1)
+    pdf.set_font(LATIN, size=10)
+
+
+def _note(pdf: FPDF, text: str) -> None:
+    pdf.set_draw_color(*RED)
+    pdf.set_text_color(*RED)
+    pdf.set_font(LATIN, "B", 10)
+    pdf.multi_cell(0, 6, text, border=1, align="L", padding=2, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_text_color(*INK)
+    pdf.set_font(LATIN, size=10)
+
+
+def _source(pdf: FPDF, text: str) -> None:
+    if not text:
+        return
+    pdf.set_font(LATIN, "I", 8)
+    pdf.set_text_color(*GREY)
+    pdf.multi_cell(0, 4.2, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*INK)
+    pdf.set_font(LATIN, size=10)
+
+
 # A table row must fit on one page; a longer cell is cut (its full text is in the CSV).
 CELL_CHARS = 400
 
@@ -217,147 +320,45 @@ def _fits(text: str) -> str:
     return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1].rstrip() + "…"
 
 
-def _table(
-    pdf: FPDF, header: tuple[str, ...], rows: list[tuple[object, ...]], widths: tuple[int, ...]
-) -> None:
+def _table(pdf: FPDF, table: Table) -> None:
+    from fpdf.enums import Align
     from fpdf.fonts import FontFace
 
-    if not rows:
-        _para(pdf, labels(REPORT_LABELS)["none"]["en"])
-        return
+    if table.caption:
+        if pdf.get_y() > 245:  # a caption is not left alone at the foot of a page
+            pdf.add_page()
+        _line(pdf, table.caption, 5.5, 10, "B")
+        pdf.ln(1)
     pdf.set_font(LATIN, size=9)
+    widths = table.widths or tuple(1 for _ in table.header)
+    aligns = tuple(Align.R if table.align(i) else Align.L for i in range(len(table.header)))
     with pdf.table(
         col_widths=widths,
         headings_style=FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=BLUE),
         cell_fill_color=(236, 242, 248),
         cell_fill_mode="ROWS",
         line_height=5,
-        text_align="LEFT",
+        text_align=aligns,
         first_row_as_headings=True,
         borders_layout="HORIZONTAL_LINES",
-    ) as table:
-        for values in (header, *rows):
-            table.row([_fits(str(value)) for value in values])
+    ) as rows:
+        for values in (table.header, *table.rows):
+            rows.row([_fits(str(value)) for value in values])
+    pdf.ln(1)
+    _source(pdf, table.source)
     pdf.ln(3)
-    pdf.set_font(LATIN, size=10)
 
 
-# -- sections ------------------------------------------------------------------------
-
-
-def _summary(pdf: FPDF, r: AnnualReport, w: Words) -> None:
-    _para(pdf, w("as_of", date=w.date(r.as_of)) + ("" if r.complete else " " + w("in_progress")))
-    if r.record:
-        _para(pdf, w.t(r.record.summary))
-    growth = f"{r.growth:+d}" + (
-        f" ({r.growth_percent:+.1f}%)" if r.growth_percent is not None else ""
-    )
-    _table(
-        pdf,
-        (w("col_measure"), w("col_value")),
-        [
-            (w("measure_members_at_start"), r.members_start),
-            (w("measure_members_at_end"), r.members_end),
-            (w("measure_growth"), growth),
-            (w("measure_new_members"), len(r.new_members)),
-            (w("measure_withdrawals"), len(r.withdrawals)),
-            (w("measure_published_cases"), len(r.cases)),
-            (w("measure_meetings"), len(r.meetings)),
-            (w("measure_activities"), len(r.activities)),
-            (w("measure_approvals"), len(r.approvals)),
-        ],
-        (130, 40),
-    )
-    if r.missed:
-        _para(pdf, w("missed"), bold=True)
-        for c in r.missed:
-            _para(pdf, f"- {c.title['en']} ({c.clause.section}): {c.statement}")
-    else:
-        _para(pdf, w("all_met"))
-
-
-def _membership(pdf: FPDF, r: AnnualReport, w: Words) -> None:
-    changes = [
-        (w.t(m.name), w.economy(m.economy), f"{w('joined')} {m.joined}") for m in r.new_members
-    ] + [
-        (w.t(m.name), w.economy(m.economy), f"{w('withdrew')} {m.withdrawn}") for m in r.withdrawals
-    ]
-    _table(pdf, (w("col_member"), w("col_economy"), w("col_date")), changes, (85, 45, 40))
-    _para(pdf, w("members_by_economy"), bold=True)
-    rows = [(w.economy(code), count) for code, count in r.members_by_economy]
-    _table(pdf, (w("col_economy"), w("col_count")), rows, (130, 40))
-
-
-def _cases(pdf: FPDF, r: AnnualReport, w: Words) -> None:
-    rows = [(w.t(c.title), w.member(c.member), c.published or "") for c in r.cases]
-    _table(pdf, (w("col_case"), w("col_member"), w("col_date")), rows, (85, 60, 25))
-    _para(pdf, w("cases_by_economy"), bold=True)
-    rows = [(w.economy(code), count) for code, count in r.cases_by_economy]
-    _table(pdf, (w("col_economy"), w("measure_published_cases")), rows, (130, 40))
-    _para(pdf, w("cases_by_topic"), bold=True)
-    rows = [(w.topic(topic), count) for topic, count in r.cases_by_topic]
-    _table(pdf, (w("col_topic"), w("measure_published_cases")), rows, (130, 40))
-    total = len(r.repo.economies)
-    rows = [(w(f"coverage_{key}"), f"{count} / {total}") for key, count in r.coverage]
-    _table(pdf, (w("col_measure"), w("col_count")), rows, (130, 40))
-
-
-def _meetings(pdf: FPDF, r: AnnualReport, w: Words) -> None:
-    if not r.meetings:
-        _para(pdf, w("none"))
-    for m in r.meetings:
-        _para(pdf, f"{w.t(m.title)} ({w.kind(m.type)}, {m.date})", bold=True)
-        decisions = [(w.kind(d.kind), w.t(d.text)) for d in m.decisions]
-        if decisions:
-            _table(pdf, (w("col_type"), w("col_decision")), decisions, (40, 130))
-
-
-def _proposal(pdf: FPDF, r: AnnualReport, w: Words) -> None:
-    p = r.proposal
-    if p is None:
-        _para(pdf, w("no_proposal"))
-        return
-    _para(pdf, w.t(p.title), bold=True)
-    status = w.kind(p.status)
-    _para(pdf, w("proposal_line", status=status, meeting=p.target_meeting, date=p.submitted or "—"))
-    _para(pdf, w.t(p.summary))
-    for issue in p.issues:
-        _para(pdf, f"- {w.t(issue.title)}")
-
-
-def _activities(pdf: FPDF, r: AnnualReport, w: Words) -> None:
-    rows = [
-        (
-            w.t(a.title),
-            a.date,
-            w.participants(a.participants),
-            w.participants([*a.partners, *a.sponsors]),
-        )
-        for a in r.activities
-    ]
-    header = (w("col_activity"), w("col_date"), w("col_participants"), w("col_partners"))
-    _table(pdf, header, rows, (45, 22, 60, 43))
-
-
-def _approvals(pdf: FPDF, r: AnnualReport, w: Words) -> None:
-    rows = [(a.date, a.forum, a.ref, f"{w.kind(a.kind)}: {w.t(a.title)}") for a in r.approvals]
-    header = (w("col_date"), w("col_forum"), w("col_reference"), w("col_record"))
-    _table(pdf, header, rows, (22, 33, 40, 75))
-
-
-def _compliance(pdf: FPDF, r: AnnualReport, w: Words) -> None:
-    rows = [(c.title["en"], c.clause.section, w.state(c.state), c.statement) for c in r.compliance]
-    header = (w("col_obligation"), w("col_clause"), w("col_state"), w("col_detail"))
-    _table(pdf, header, rows, (50, 22, 23, 75))
-
-
-def _charts(pdf: FPDF, r: AnnualReport, w: Words) -> None:
-    for name in REPORT_CHARTS:
-        chart = charts.CHARTS[name]
-        width = 170
-        height = width * chart.figsize[1] / chart.figsize[0]
-        if pdf.get_y() + height + 12 > pdf.h - pdf.b_margin:
-            pdf.add_page()
-        _para(pdf, f"{w.chart_title(name)}  {charts.CHARTS[name].title['zh']}", bold=True)
-        pdf.image(io.BytesIO(chart.render(r.repo, "en")), x=pdf.l_margin, w=width, h=height)
-        pdf.ln(4)
+def _figure(pdf: FPDF, report: AnnualReport, figure: Figure) -> None:
+    chart = charts.CHARTS[figure.chart]
+    width = 170
+    height = width * chart.figsize[1] / chart.figsize[0]
+    if pdf.get_y() + height + 22 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    svg = chart.render(chart_repo(report, figure.chart), "en")
+    pdf.image(io.BytesIO(svg), x=pdf.l_margin, w=width, h=height)
+    pdf.ln(2)
+    zh = charts.CHARTS[figure.chart].title["zh"]
+    _line(pdf, f"{figure.caption}  {zh}", 5.5, 10, "B")
+    _source(pdf, figure.source)
+    pdf.ln(5)

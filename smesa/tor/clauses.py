@@ -66,8 +66,8 @@ MEMBER_ECONOMIES = Clause(
 NON_MEMBERS = Clause(
     "§6",
     "须全面遵循APEC各项指南，具体包括：《APEC非成员合作管理指南》……《APEC赞助指南》",
-    "The alliance must follow the APEC guidelines, including the Guidelines for Managing "
-    "Cooperation with Non-Members … and the Sponsorship Guidelines.",
+    "The alliance must follow the APEC guidelines, including the Guidelines on Managing "
+    "Cooperation with Non-Members … and the APEC Sponsorship Policy and Guidelines.",
 )
 SUNSET = Clause(
     "§7",
@@ -99,8 +99,8 @@ ANNUAL_REPORT = Clause(
 GUIDELINES = Clause(
     "§6",
     "须全面遵循APEC各项指南，具体包括：……《APEC出版物指南》《APEC品牌手册》",
-    "The alliance must follow the APEC guidelines, including the Publication Guidelines and "
-    "the Branding Handbook (APEC nomenclature).",
+    "The alliance must follow the APEC guidelines, including the APEC Publications "
+    "Guidelines and the APEC Branding Manual (APEC nomenclature).",
 )
 TOR_REVISION = Clause(
     "§6",

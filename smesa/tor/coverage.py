@@ -118,8 +118,8 @@ FEATURES: tuple[Feature, ...] = (
         (NAME,),
     ),
     Feature(
-        "Membership history from the founding, as data: the members of each year before "
-        "the records begin (data/reference/membership.yml)",
+        "Membership history from the founding, as data: the members at the end of each "
+        "year before the member records begin (tor.yml membership_history)",
         "smesa.report.charts",
         (FOUNDING, clauses.MEMBERSHIP_GROWTH),
     ),

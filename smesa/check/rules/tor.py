@@ -545,7 +545,7 @@ def non_member_approval(repo: Repository) -> Iterator[Hit]:
     """A non-member participant, partner or sponsor needs a prior approval reference.
 
     Only member institutions and governments of APEC member economies take part
-    without one; every sponsor needs one (APEC Sponsorship Guidelines). The approval
+    without one; every sponsor needs one (APEC Sponsorship Policy and Guidelines). The approval
     comes first: it is dated on or before the meeting, the activity or the case's
     publication the participant takes part in.
     """
