@@ -22,7 +22,7 @@ DAY = dt.date(2026, 3, 1)  # 2025 is over: its obligations are due
 PRESIDIUM = "data/presidium/presidium-2025-2028.yml"
 PLENARY = "data/meetings/plenary-2025.yml"
 WEBSITE = "data/bodies/smesa-website.yml"
-RULES = ("SM104", "SM501", "SM504", "SM505", "SM606", "SM607", "SM610", "SM613")
+RULES = ("SM104", "SM501", "SM504", "SM505", "SM606", "SM607", "SM610", "SM613", "SM614")
 
 
 @pytest.fixture
@@ -135,6 +135,20 @@ def test_SM607_a_plenary_decision_of_the_members_is_not_the_presidiums(shipped):
         "meeting 'plenary-2025' records no Presidium decision appointing advisors: its "
         "appointment is the members' (by: presidium is not set)"
     ] * 2
+
+
+def test_SM614_a_rule_revision_recorded_at_an_smewg_session(shipped):
+    edit(
+        shipped,
+        "data/meetings/smewg61.yml",
+        "smewg_session: SMEWG61\n",
+        "smewg_session: SMEWG61\ndecisions:\n  - kind: rule-revision\n    text:\n"
+        "      en: The alliance's rules were revised.\n",
+    )
+    assert [m for _, m in found(shipped, "SM614")] == [
+        "a decision of kind 'rule-revision' is the alliance's, not the SMEWG's: it is taken "
+        "at a plenary or Presidium meeting"
+    ]
 
 
 # -- Guidelines for Managing Cooperation with Non-Members: approval first --------------

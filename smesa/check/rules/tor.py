@@ -17,7 +17,7 @@ from smesa.data.config import site_url
 from smesa.data.loader import Path_
 from smesa.data.repository import Repository, dotted
 from smesa.data.texts import record_texts
-from smesa.tor import adopted, clauses, parameters
+from smesa.tor import adopted, clauses, coverage, parameters
 from smesa.tor.obligations import Obligation, yearly_obligations
 from smesa.tor.publication import is_final
 
@@ -183,6 +183,40 @@ def alliance_website(repo: Repository) -> Iterator[Hit]:
             f"no body in data/bodies/ records the website this repository publishes ({url}): "
             "ToR §6 allows none without SMEWG and SCE approval",
         )
+
+
+# Decisions the ToR gives the Presidium (§6.4 elections, §6.5 rule revisions, §6.6
+# advisors): taken at the alliance's own meetings, never at an SMEWG session.
+PRESIDIUM_ACTS = ("election", "rule-revision", "advisor-appointment")
+
+
+@rule(
+    "SM614",
+    "presidium-acts-at-alliance-meetings",
+    Severity.ERROR,
+    coverage.RULE_REVISIONS,
+    "record the decision in the minutes of the plenary or Presidium meeting that took it",
+)
+def presidium_acts_at_alliance_meetings(repo: Repository) -> Iterator[Hit]:
+    """Elections, rule revisions and advisor appointments are decided at the alliance's
+    own meetings.
+
+    ToR §6 gives them to the Presidium (elections and advisors by SM606 and SM607 too):
+    a decision of kind `election`, `rule-revision` or `advisor-appointment` recorded
+    under an SMEWG session is refused; the SMEWG's own outcomes are `other`.
+    """
+    for entry in repo.of(models.Meeting):
+        meeting = entry.record
+        if meeting.type != "smewg":
+            continue
+        for i, decision in enumerate(meeting.decisions):
+            if decision.kind in PRESIDIUM_ACTS:
+                yield Hit(
+                    entry,
+                    ("decisions", i, "kind"),
+                    f"a decision of kind {decision.kind!r} is the alliance's, not the SMEWG's: "
+                    "it is taken at a plenary or Presidium meeting",
+                )
 
 
 def _approval_deadline(record: models.Record) -> tuple[str, dt.date | None]:
