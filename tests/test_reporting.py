@@ -86,9 +86,7 @@ def test_figures_match_an_independent_count(sample_repo):
     assert {k: v for k, v in report.cases_by_topic if v} == topics
     meetings = [m for m in records("meetings") if m["date"].year == YEAR and m["date"] <= end]
     assert sorted(m.id for m in report.meetings) == sorted(m["id"] for m in meetings)
-    activities = [
-        a for a in records("activities") if a["date"].year == YEAR and a["date"] <= end
-    ]
+    activities = [a for a in records("activities") if a["date"].year == YEAR and a["date"] <= end]
     assert sorted(a.id for a in report.activities) == sorted(a["id"] for a in activities)
     assert report.proposal is not None and report.proposal.id == f"recommendations-{YEAR}"
     event = {"cases": "published", "activities": "date", "reports": "submitted"}
