@@ -20,7 +20,8 @@ setup: $(STAMP)
 system:
 	scripts/install-system-deps.sh
 
-# The pinned npm tools: axe-core (browser tests) and Lighthouse (`make lighthouse`).
+# The npm tools of package-lock.json (npm ci): Pagefind, axe-core (browser tests) and
+# Lighthouse (`make lighthouse`).
 node-tools:
 	scripts/install-node-tools.sh
 

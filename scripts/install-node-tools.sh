@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Installs the pinned npm tools into .node-tools/ (git-ignored): Pagefind 1.6.0 extended
+# Installs the npm tools pinned in package.json and package-lock.json (the one place for
+# their versions) into .node-tools/ (git-ignored), with `npm ci`: Pagefind 1.6.0 extended
 # (the site's search index, smesa/site/pagefind.py), axe-core (injected into pages by
-# tests/browser) and lighthouse (`make lighthouse`).
-# Node and npm come from Debian. Does nothing when the pinned versions are present.
+# tests/browser) and lighthouse (`make lighthouse`). The lock file names no registry
+# host (npm's omit-lockfile-registry-resolved), so npm ci fetches from the registry npm
+# is configured with. Node and npm come from Debian. Does nothing when the installed
+# tools were made from this lock file; otherwise installs into a new folder and swaps it
+# in, so a failed install, or a build running meanwhile, keeps the previous tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-AXE_CORE=4.14.1
-LIGHTHOUSE=13.5.0
-PAGEFIND=1.6.0
 target=.node-tools
-have() { [ -f "$target/node_modules/$1/package.json" ] && grep -q "\"version\": \"$2\"" "$target/node_modules/$1/package.json"; }
-if have axe-core "$AXE_CORE" && have lighthouse "$LIGHTHOUSE" && have pagefind "$PAGEFIND" \
+stamp=installed-from-package-lock.json
+if cmp -s package-lock.json "$target/$stamp" \
   && [ -x "$target/node_modules/@pagefind/linux-x64/bin/pagefind_extended" ]; then exit 0; fi
 if ! command -v npm >/dev/null; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -21,7 +22,12 @@ if ! command -v npm >/dev/null; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
-mkdir -p "$target"
-[ -f "$target/package.json" ] || echo '{"private": true}' > "$target/package.json"
-npm install --prefix "$target" --no-audit --no-fund --save-exact --loglevel=error \
-  "axe-core@$AXE_CORE" "lighthouse@$LIGHTHOUSE" "pagefind@$PAGEFIND"
+new="$target.new-$$"
+trap 'rm -rf "$new"' EXIT
+mkdir -p "$new"
+cp package.json package-lock.json "$new/"
+npm ci --prefix "$new" --no-audit --no-fund --loglevel=error
+cp package-lock.json "$new/$stamp"
+if [ -e "$target" ]; then mv "$target" "$target.old-$$"; fi
+mv "$new" "$target"
+rm -rf "$target.old-$$"

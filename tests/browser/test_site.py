@@ -1,5 +1,5 @@
 """The built bilingual site in headless Chromium: language switch, case filters, search,
-no third-party requests, and axe.
+no third-party requests (axe runs on every page kind in test_layout.py).
 
 Expected values come from the data files (``load_repository``), never from the built
 pages, so a page that lists the wrong cases fails.
@@ -12,7 +12,6 @@ from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, TODAY
 from playwright.sync_api import Page
 
@@ -315,32 +314,7 @@ def test_no_match_shows_the_empty_state_and_a_reset(site: SitePage) -> None:
     assert_clean(site)
 
 
-# -- accessibility ----------------------------------------------------------------------
-
-AXE = Axe()
-
-
-def violations_report(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        lines.extend(f"    {target}" for target in targets)
-    return "\n".join(lines)
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize(
-    "path", ["/", f"/cases/{A_CASE}/", "/members/", "/statistics/", "/search/"]
-)
-def test_axe_finds_no_violations(site: SitePage, lang: str, path: str) -> None:
-    page = site.open(LANGUAGE_PREFIX[lang] + path)
-    results = AXE.run(page)
-    violations = results.response["violations"]
-    assert violations == [], "\n" + violations_report(violations)
-    # axe.min.js comes from the installed package, evaluated in the page: no CDN.
-    assert_clean(site)
-
+# -- search snippets -------------------------------------------------------------------
 
 EXCERPTS = """async (query) => {
     const pagefind = await import("/pagefind/pagefind.js");
