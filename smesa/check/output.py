@@ -3,6 +3,7 @@ Markdown report for a CI step summary. Every finding links to its rule's page.""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,9 +48,8 @@ def _plural(n: int, word: str) -> str:
 
 def text(report: Report) -> Iterable[str]:
     """`path:line:col: severity RULE-ID message (fix) <rule page>`, then a count."""
-    zh = report.lang == "zh"
     for f in report.findings:
-        fix = (f"（{f.fix}）" if zh else f" ({f.fix})") if f.fix else ""
+        fix = translate.fixed(f.fix, report.lang)
         url = report.url(f)
         see = f" <{url}>" if url else ""
         level = translate.severity(str(f.severity), report.lang)
@@ -89,17 +89,20 @@ def github(report: Report) -> Iterable[str]:
                 ("title", f"{f.rule} {f.alias}"),
             )
         )
-        message = f.message + (f" ({f.fix})" if f.fix else "")
+        message = f.message + translate.fixed(f.fix, report.lang)
         url = report.url(f)
         if url:
             message += f"\n{url}"
         yield f"::{level} {properties}::{escape_data(message)}"
     hidden = sum(max(0, n - GITHUB_ANNOTATION_LIMIT) for n in shown.values())
+    words = functools.partial(translate.words, lang=report.lang)
     if hidden:
-        yield f"{hidden} more finding(s) not annotated (GitHub shows 10 per level): see the summary"
+        yield words(
+            f"{hidden} more finding(s) not annotated (GitHub shows 10 per level): see the summary"
+        )
     elsewhere = len(report.findings) - len(chosen)
     if elsewhere:
-        yield (
+        yield words(
             f"{elsewhere} finding(s) on lines this change did not touch are not annotated: "
             "see the summary"
         )
@@ -138,12 +141,15 @@ def markdown(report: Report) -> str:
     mark = "❌" if errors else "✅"
     lines = [f"### {mark} smesa check: {report.summary()}", ""]
     if report.findings:
-        lines += ["| where | severity | rule | message | how to fix |", "|---|---|---|---|---|"]
+        header = ("where", "severity", "rule", "message", "how to fix")
+        cells = [translate.words(word, report.lang) for word in header]
+        lines += ["| " + " | ".join(cells) + " |", "|---|---|---|---|---|"]
         for f in report.findings:
             url = report.url(f)
             rule = f"[{f.rule} {f.alias}]({url})" if url else f"{f.rule} {f.alias}"
+            level = translate.severity(str(f.severity), report.lang)
             lines.append(
-                f"| `{f.path}:{f.line}:{f.column}` | {f.severity} | {rule} | "
+                f"| `{f.path}:{f.line}:{f.column}` | {level} | {rule} | "
                 f"{_cell(f.message)} | {_cell(f.fix)} |"
             )
     return "\n".join(lines) + "\n"

@@ -62,6 +62,11 @@ def _table(section: str) -> list[tuple[re.Pattern[str], str]]:
     return [(_pattern(en), zh) for en, zh in ordered]
 
 
+# `{1!t}` in a Chinese template: value 1 is a word of ours, not the record's (a file
+# kind, a record kind, a reason), translated from the `values` section.
+_OURS = re.compile(r"\{(\d+)!t\}")
+
+
 def translated(text: str, section: str) -> str | None:
     """`text` in Chinese, or None when no template of `section` makes it."""
     if not text:
@@ -70,7 +75,10 @@ def translated(text: str, section: str) -> str | None:
         match = pattern.match(text)
         if match:
             values = [match.group(f"v{i}") for i in range(len(match.groupdict()))]
-            return zh.format(*values)
+            for number in _OURS.findall(zh):
+                value = values[int(number)]
+                values[int(number)] = translated(value, "values") or value
+            return _OURS.sub(r"{\1}", zh).format(*values)
     return None
 
 
@@ -92,6 +100,22 @@ def findings(items: Iterable[Finding], lang: str) -> list[Finding]:
 
 def severity(word: str, lang: str) -> str:
     return catalogue()["severity"][word] if lang == "zh" else word
+
+
+def words(text: str, lang: str) -> str:
+    """The output's own words around the findings (a count's line, a table's header) in
+    `lang`: from the catalogue's `output` section, by their English."""
+    if lang != "zh":
+        return text
+    zh = translated(text, "output")
+    return text if zh is None else zh
+
+
+def fixed(fix: str, lang: str) -> str:
+    """A hint as it follows a message: ' (hint)', or '（提示）' in Chinese."""
+    if not fix:
+        return ""
+    return f"（{fix}）" if lang == "zh" else f" ({fix})"
 
 
 def summary(errors: int, warnings: int, files: int) -> str:
