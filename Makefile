@@ -10,6 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 # The virtual environment, with every dependency pinned in pyproject.toml.
 $(STAMP): pyproject.toml
+	$(PYTHON) scripts/check-python.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)

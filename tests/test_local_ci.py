@@ -164,6 +164,51 @@ def test_the_laptop_targets_need_no_root_browser_font_or_npm():
     assert "install-system-deps" in full.stdout  # the full build still installs them
 
 
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def test_requires_python_is_what_the_pinned_dependencies_need():
+    """Debian 12's python3 is 3.11.2; pymdown-extensions 13 needs 3.11.5. The project says
+    the highest minimum of its pins, so pip and `make setup` name the real one."""
+    import importlib.metadata
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    ours = _version(project["requires-python"].removeprefix(">="))
+    pins = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    needed = {}
+    for pin in pins:
+        name = pin.split("==")[0]
+        spec = importlib.metadata.metadata(name).get("Requires-Python") or ""
+        for clause in spec.split(","):
+            if clause.strip().startswith(">="):
+                needed[name] = _version(clause.strip()[2:].strip().removesuffix(".*"))
+    assert ours == max(needed.values()), needed
+
+
+def test_make_setup_refuses_an_older_python_with_a_sentence(tmp_path):
+    script = ROOT / "scripts/check-python.py"
+    assert subprocess.run([sys.executable, str(script)], check=False).returncode == 0
+    project = tmp_path / "pyproject.toml"
+    project.write_text('[project]\nrequires-python = ">=3.99.1"\n', "utf-8")
+    old = subprocess.run(
+        [sys.executable, str(script), str(project)], capture_output=True, text=True, check=False
+    )
+    have = ".".join(str(part) for part in sys.version_info[:3])
+    assert old.returncode == 1
+    assert old.stderr.startswith(
+        f"make setup: {sys.executable} is Python {have}; the pinned tools need Python 3.99.1 "
+        "or newer.\n"
+    )
+    assert "make setup PYTHON=" in old.stderr
+    dry = subprocess.run(
+        ["make", "-n", "-B", "setup", "PYTHON=python3"], cwd=ROOT, capture_output=True,
+        text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert dry[:2] == ["python3 scripts/check-python.py", "python3 -m venv .venv"]
+
+
 @pytest.mark.build
 def test_serve_works_on_a_laptop_without_pagefind(tmp_path):
     """`make serve` without npm's Pagefind: the preview is served, with no search and a
