@@ -73,6 +73,7 @@ def baseline() -> dict[str, dict[str, Any]]:
             "date": dt.date(2025, 9, 16),
             "mode": "hybrid",
             "place": text("Ningbo, China", "中国宁波"),
+            "approval": {"smewg": {"date": dt.date(2025, 5, 13), "ref": "2025/SMEWG60/019"}},
             "attendees": ["alpha", "beta"],
             "decisions": [
                 {

@@ -29,6 +29,7 @@ EXPECTED = [
     "data/cases/2025/unapproved-loans.yml:20:3: error SM601",
     "data/cases/2026/misfiled.yml:2:7: error SM104",
     "data/cases/2026/unapproved-loans.yml:2:5: error SM102",
+    "data/meetings/plenary-2025.yml:2:9: error SM603",
     "data/meetings/plenary-2025.yml:11:5: error SM610",
     "data/members/alpha.yml:6:10: error SM201",
     "data/members/alpha.yml:8:9: error SM609",
@@ -66,4 +67,4 @@ def test_broken_fixture_reports_every_finding(tmp_path: Path):
     assert result.returncode == 1
     assert result.stderr == ""
     assert [" ".join(line.split()[:3]) for line in lines[:-1]] == EXPECTED
-    assert lines[-1] == "31 errors, 6 warnings in 19 files"
+    assert lines[-1] == "32 errors, 6 warnings in 19 files"

@@ -214,7 +214,7 @@ def test_the_labels_say_what_they_count(made):
     # an SMEWG session says what the alliance obtained there, never an empty heading
     session = md[md.index("### 60th APEC SMEWG Meeting") :]
     assert session.split("\n\n")[2] == (
-        "Approvals obtained at this session: 9, listed among the year&#39;s approvals."
+        "Approvals obtained at this session: 10, listed among the year&#39;s approvals."
     )
     # sponsors are not partners
     draft_md = (made[2026][1] / "annual-report-2026.en.md").read_text("utf-8")

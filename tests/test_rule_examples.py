@@ -6,13 +6,14 @@ repository (`baseline`): the record keeps its other fields, loses those either e
 sets, and gets the fragment's text as written, so an example that is not even YAML
 (SM001) is tested as a contributor would write it. A comment `# data/...yml` names the
 file; a few examples stand for what cannot be printed (a 20,001-character text, a
-fingerprint) and are filled in here.
+fingerprint, an APEC document's number) and are filled in here.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 
@@ -48,6 +49,11 @@ STAMP = "<fingerprint written by smesa i18n --stamp>"
 LONG_LINE = "(the rest of a text of 20,001 characters)"
 TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*):", re.MULTILINE)
 PATH_COMMENT = re.compile(r"\A# (data/\S+\.yml)\n")
+# Example references are patterns, never numbers a reader could take for real documents
+# (tests/test_example_references.py). Here each becomes a document of a session the
+# baseline records (SMEWG60, opened on 2025-05-13), each with a serial of its own.
+SMEWG_PATTERN = re.compile(r"\b(\d{4})/SMEWGNN/NNN\b")
+SCE_PATTERN = re.compile(r"\b(\d{4})/SOMN/SCE/NNN\b")
 
 WITH_EXAMPLES = [r for r in RULES if r.examples[0] and r.examples[1]]
 
@@ -60,7 +66,9 @@ def _filled(example: str) -> str:
     if LONG_LINE in example:
         filler = "Loans in six days. " * (rules_text.MAX_MARKDOWN_CHARS // 19 + 1)
         example = example.replace(LONG_LINE, filler)
-    return example
+    serials = itertools.count(901)
+    example = SMEWG_PATTERN.sub(lambda m: f"{m[1]}/SMEWG60/{next(serials)}", example)
+    return SCE_PATTERN.sub(lambda m: f"{m[1]}/SOM3/SCE/{next(serials)}", example)
 
 
 def _placed(rule, example: str) -> tuple[str, str]:

@@ -22,7 +22,20 @@ DAY = dt.date(2026, 3, 1)  # 2025 is over: its obligations are due
 PRESIDIUM = "data/presidium/presidium-2025-2028.yml"
 PLENARY = "data/meetings/plenary-2025.yml"
 WEBSITE = "data/bodies/smesa-website.yml"
-RULES = ("SM104", "SM501", "SM504", "SM505", "SM606", "SM607", "SM610", "SM613", "SM614")
+PAPER = "data/proposals/recommendations-2025.yml"
+EXCHANGE = "data/activities/cross-border-ecommerce-exchange-2025.yml"
+RULES = (
+    "SM104",
+    "SM501",
+    "SM504",
+    "SM505",
+    "SM603",
+    "SM606",
+    "SM607",
+    "SM610",
+    "SM613",
+    "SM614",
+)
 
 
 @pytest.fixture
@@ -149,6 +162,97 @@ def test_SM614_a_rule_revision_recorded_at_an_smewg_session(shipped):
         "a decision of kind 'rule-revision' is the alliance's, not the SMEWG's: it is taken "
         "at a plenary or Presidium meeting"
     ]
+
+
+# -- §6: every alliance-branded output has the SMEWG's approval first -----------------
+
+
+def test_SM603_a_published_paper_needs_the_smewgs_approval(shipped):
+    edit(
+        shipped, PAPER, "approval:\n  smewg:\n    date: 2025-10-21\n    ref: 2025/SMEWG61/013\n", ""
+    )
+    assert found(shipped, "SM603") == [
+        (PAPER, "a published recommendation paper needs a prior SMEWG approval")
+    ]
+
+
+def test_SM603_a_paper_is_approved_before_it_is_published(shipped):
+    edit(shipped, PAPER, "published: 2025-10-21", "published: 2025-10-20")
+    assert found(shipped, "SM603") == [
+        (PAPER, "SMEWG approval (2025-10-21) must come on or before published (2025-10-20)")
+    ]
+
+
+def test_SM603_a_published_paper_is_dated(shipped):
+    edit(shipped, PAPER, "published: 2025-10-21\n", "")
+    assert [f for f in found(shipped, "SM611") if f[0] == PAPER] == [
+        (PAPER, "a published proposal needs its published date")
+    ]
+
+
+def test_SM603_a_branded_plenary_needs_the_smewgs_approval(shipped):
+    edit(
+        shipped,
+        PLENARY,
+        "approval:\n  smewg:\n    date: 2025-05-13\n    ref: 2025/SMEWG60/019\n",
+        "",
+    )
+    assert found(shipped, "SM603") == [
+        (PLENARY, "a published plenary needs a prior SMEWG approval")
+    ]
+    awaiting = dashboard(load_repository(shipped, DAY)).awaiting
+    assert [(a.id, a.forum) for a in awaiting if a.kind == "meeting"] == [("plenary-2025", "SMEWG")]
+
+
+def test_SM603_a_plenary_is_approved_before_it_is_held(shipped):
+    edit(
+        shipped,
+        PLENARY,
+        "    date: 2025-05-13\n    ref: 2025/SMEWG60/019",
+        "    date: 2025-10-20\n    ref: 2025/SMEWG61/019",
+    )
+    assert found(shipped, "SM603") == [
+        (PLENARY, "SMEWG approval (2025-10-20) must come on or before date (2025-09-16)")
+    ]
+
+
+def test_SM603_a_past_activity_still_submitted_without_approval(shipped):
+    edit(shipped, EXCHANGE, "status: published", "status: submitted")
+    edit(
+        shipped,
+        EXCHANGE,
+        "approval:\n  smewg:\n    date: 2025-10-20\n    ref: 2025/SMEWG61/012\n",
+        "",
+    )
+    assert found(shipped, "SM603") == [
+        (
+            EXCHANGE,
+            "this activity began on 2025-11-18 while still submitted: it needed the SMEWG's "
+            "approval before it took place",
+        )
+    ]
+    # before its first day it is a record awaiting the SMEWG's decision, which is lawful
+    assert found(shipped, "SM603", dt.date(2025, 11, 17)) == []
+
+
+def test_SM603_smewg_sessions_and_presidium_meetings_are_set_apart(shipped):
+    # The shipped SMEWG sessions and the Presidium meeting carry no approval, and pass;
+    # the rule page says why.
+    for name in ("smewg60", "smewg61", "smewg62", "presidium-2025-06"):
+        assert "approval:" not in (shipped / f"data/meetings/{name}.yml").read_text("utf-8")
+    assert found(shipped, "SM603") == []
+    page = " ".join(BY_ID["SM603"].description.split())
+    assert "Set apart, as our reading: an SMEWG session is the SMEWG's own meeting" in page
+    assert "a Presidium meeting is the operating mechanism the ToR itself sets up" in page
+    # a plenary turned into a Presidium meeting loses its need of approval, not more
+    edit(
+        shipped,
+        PLENARY,
+        "approval:\n  smewg:\n    date: 2025-05-13\n    ref: 2025/SMEWG60/019\n",
+        "",
+    )
+    edit(shipped, PLENARY, "type: plenary", "type: presidium")
+    assert found(shipped, "SM603") == []
 
 
 # -- Guidelines for Managing Cooperation with Non-Members: approval first --------------

@@ -87,7 +87,7 @@ def test_SM704_a_revision_with_a_malformed_reference_does_not_count(shipped):
         "presidium_term_years is 4, but the ToR sets 3 (§6: 任期为三年) and no recorded "
         "revision changes it",
         "revision 1 does not count: 'approved at SMEWG62' is not an APEC document reference "
-        "like 2025/SMEWG60/011",
+        "of the form YYYY/SMEWGNN/NNN",
     ]
 
 
@@ -108,7 +108,8 @@ def test_SM704_emptying_approval_required_does_not_switch_SM603_off(shipped):
     edit(
         shipped,
         TOR,
-        "approval_required:\n  - cases\n  - activities\n  - reports\n  - bodies\n",
+        "approval_required:\n  - cases\n  - activities\n  - meetings\n  - proposals\n"
+        "  - reports\n  - bodies\n",
         "approval_required: []\n",
     )
     case = "data/cases/2025/yongjiang-sme-financing-fast-track.yml"
@@ -117,7 +118,8 @@ def test_SM704_emptying_approval_required_does_not_switch_SM603_off(shipped):
     end = text.index("\n", text.index("ref:", start)) + 1
     (shipped / case).write_text(text[:start] + text[end:], "utf-8")
     assert [m for _, m in found(shipped, "SM704")] == [
-        "approval_required is (none), but the ToR sets activities, bodies, cases, reports "
+        "approval_required is (none), but the ToR sets activities, bodies, cases, meetings, "
+        "proposals, reports "
         "(§6: 所有APEC联盟品牌产品、出版物、行动、项目提案与活动，均须事先获得中小企业工作组批准) "
         "and no recorded revision changes it"
     ]
@@ -153,7 +155,7 @@ def test_SM705_a_review_is_well_formed_and_within_the_term(shipped):
     edit(shipped, TOR, "reviews: []\n", "reviews:\n" + review)
     assert sorted(m for _, m in found(shipped, "SM705", dt.date(2029, 3, 1))) == [
         "the SMEWG review does not count: '2029/SCE1/001' is not a document of the SMEWG "
-        "(like 2025/SMEWG60/011)",
+        "(of the form YYYY/SMEWGNN/NNN)",
         "the SMEWG review of 2029-02-01 is after the alliance's term expired on 2028-12-31",
     ]
 
@@ -186,7 +188,7 @@ def test_SM706_an_extension_after_expiry_with_a_malformed_reference(shipped):
     day = dt.date(2029, 2, 1)
     assert sorted(m for _, m in found(shipped, "SM706", day)) == [
         "the extension to 2032-12-31 does not count: 'SCE ok' is not an APEC document "
-        "reference like 2028/SOM3/SCE/012",
+        "reference of the form YYYY/SOMN/SCE/NNN",
         "the extension to 2032-12-31 does not count: no SMEWG review of the term ending "
         "2028-12-31 is recorded before the SCE's decision (tor.yml reviews: the SMEWG "
         "reviews, then the SCE)",

@@ -39,7 +39,7 @@ Line = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 ApecRef = Annotated[
     str,
     StringConstraints(min_length=3, max_length=120),
-    Field(description="APEC document or decision reference, e.g. 2025/SMEWG60/011."),
+    Field(description="APEC document or decision reference, in the form YYYY/SMEWGNN/NNN."),
 ]
 Status = Literal["draft", "submitted", "approved", "published"]
 Mode = Literal["online", "offline", "hybrid"]
@@ -109,6 +109,23 @@ class Person(Strict):
     name: Text
     title: Text | None = None
     email: Email | None = None
+
+
+class Contact(Strict):
+    """How readers reach an institution: shown on its page and, for the Secretariat's
+    host, in the site's footer and on the About page. Only what the institution has
+    published: the site never makes one up."""
+
+    email: Email | None = None
+    phone: Line | None = None
+    address: Text | None = None
+    url: Url | None = Field(default=None, description="A contact page or form.")
+
+    @model_validator(mode="after")
+    def _check_has_a_way(self) -> Contact:
+        if not (self.email or self.phone or self.address or self.url):
+            raise ValueError("a contact needs 'email', 'phone', 'address' or 'url'")
+        return self
 
 
 class Participant(Strict):
@@ -317,6 +334,7 @@ class Member(Record):
     joined: dt.date
     founding_member: bool = False
     website: Url | None = None
+    contact: Contact | None = None
     status: Literal["active", "withdrawn"] = "active"
     withdrawn: dt.date | None = None
     head: Person
@@ -425,6 +443,9 @@ class Proposal(Output):
     target_meeting: str = Field(description="SMEWG session it goes to, e.g. SMEWG61.")
     meeting: Id | None = Field(default=None, description="Presidium meeting that discussed it.")
     submitted: dt.date | None = None
+    published: dt.date | None = Field(
+        default=None, description="When it was published, once the SMEWG approved it (ToR §6)."
+    )
     issues: list[ProposalIssue] = Field(min_length=1)
 
 

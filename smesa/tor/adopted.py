@@ -5,7 +5,9 @@ tor.yml states the values the rules read; these are what the ToR's own text sets
 without a recorded revision (SMEWG, ToR §6) or extension (SCE, ToR §7) is an error
 (SM704), never a silent change of what the rules enforce. `approval_required` is our
 reading of which records are the "products, publications, actions, project proposals and
-activities" the ToR names; the other values are its words.
+activities" the ToR names: every folder of outputs (cases, activities, meetings,
+recommendation papers, reports, bodies), with the meetings the clause does not reach set
+apart in `smesa.tor.parameters.EXEMPT_MEETINGS`; the other values are its words.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ FOUNDED = Adopted(
 PRESIDIUM_TERM_YEARS = Adopted("presidium_term_years", 3, "§6", "任期为三年")
 APPROVAL_REQUIRED = Adopted(
     "approval_required",
-    ("activities", "bodies", "cases", "reports"),
+    ("activities", "bodies", "cases", "meetings", "proposals", "reports"),
     "§6",
     "所有APEC联盟品牌产品、出版物、行动、项目提案与活动，均须事先获得中小企业工作组批准",
 )

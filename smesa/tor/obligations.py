@@ -459,11 +459,11 @@ def reviews(repo: Repository, today: dt.date) -> list[Obligation]:
 def awaiting_approval(repo: Repository) -> Iterator[Awaiting]:
     """Records past draft that lack an approval they need.
 
-    A submitted record awaits the SMEWG's decision; an approved or published record of a
-    kind in tor.yml `approval_required` without one is shown anyway (SM603 reports it as
-    an error); a body also needs the SCE (ToR §6).
+    A submitted record of a kind the approval clause reaches awaits the SMEWG's
+    decision; an approved or published one without it is shown anyway (SM603 reports it
+    as an error); a body also needs the SCE (ToR §6).
     """
-    required = parameters.in_force(repo.tor, repo.today).approval_required
+    force = parameters.in_force(repo.tor, repo.today)
     for entry in repo.entries:
         record = entry.record
         if not isinstance(record, models.Output) or record.status == "draft":
@@ -471,7 +471,7 @@ def awaiting_approval(repo: Repository) -> Iterator[Awaiting]:
         approval = record.approval or models.Approvals()
         title = getattr(record, "title", None) or getattr(record, "name", None)
         name = (title.en or title.zh or "") if isinstance(title, models.Text) else ""
-        needs_smewg = record.status == "submitted" or record.folder in required
+        needs_smewg = force.needs_smewg_approval(record)
         forums: list[Literal["SMEWG", "SCE"]] = []
         if needs_smewg and approval.smewg is None:
             forums.append("SMEWG")

@@ -23,21 +23,23 @@ from dataclasses import dataclass, field
 from smesa.data import models
 from smesa.tor import adopted
 
-# An APEC document: year, the forum's path, a three-digit serial (2025/SMEWG60/011,
-# 2025/SOM2/SCE/009). The forum must appear in the path.
+# An APEC document: year, the forum's path, a three-digit serial (YYYY/SMEWGNN/NNN,
+# YYYY/SOMN/SCE/NNN). The forum must appear in the path.
 APEC_REF = re.compile(r"(\d{4})/([A-Z][A-Za-z0-9]*(?:/[A-Z][A-Za-z0-9]*)*)/(\d{3})")
-REF_EXAMPLE = {"SMEWG": "2025/SMEWG60/011", "SCE": "2028/SOM3/SCE/012"}
+# What messages show as the form: patterns, never a number someone could take for a real
+# document (tests/test_example_references.py).
+REF_EXAMPLE = {"SMEWG": "YYYY/SMEWGNN/NNN", "SCE": "YYYY/SOMN/SCE/NNN"}
 
 
 def ref_problem(ref: str, forum: str, day: dt.date) -> str | None:
     """Why `ref` is not the APEC reference of a decision of `forum` taken on `day`."""
     match = APEC_REF.fullmatch(ref)
     if match is None:
-        return f"{ref!r} is not an APEC document reference like {REF_EXAMPLE[forum]}"
+        return f"{ref!r} is not an APEC document reference of the form {REF_EXAMPLE[forum]}"
     if int(match.group(1)) != day.year:
         return f"{ref!r} is a document of {match.group(1)}, not of {day.year} when it was decided"
     if not any(part.upper().startswith(forum) for part in match.group(2).split("/")):
-        return f"{ref!r} is not a document of the {forum} (like {REF_EXAMPLE[forum]})"
+        return f"{ref!r} is not a document of the {forum} (of the form {REF_EXAMPLE[forum]})"
     return None
 
 
@@ -49,6 +51,14 @@ def add_years(day: dt.date, years: int) -> dt.date | None:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+# Meetings outside the approval clause (ToR §6): an SMEWG session is the SMEWG's own, not
+# an alliance-branded activity; a Presidium meeting is the operating mechanism the ToR
+# itself sets up, doing what §6.1-6.6 give it to do (its minutes are published on the
+# website, which the SMEWG and the SCE approved: SM604, SM613). The annual plenary is
+# the alliance's branded event, so it needs approval like any activity.
+EXEMPT_MEETINGS = ("smewg", "presidium")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +95,13 @@ class InForce:
     approval_required: frozenset[str]
     periods: tuple[Period, ...]
     extensions: tuple[ExtensionStatus, ...] = field(default=())
+
+    def needs_smewg_approval(self, record: models.Record) -> bool:
+        """Whether the ToR's approval clause (§6) reaches `record`: an output of a folder
+        in `approval_required`, other than a meeting the clause does not reach."""
+        if not isinstance(record, models.Output) or record.folder not in self.approval_required:
+            return False
+        return not (isinstance(record, models.Meeting) and record.type in EXEMPT_MEETINGS)
 
     def period_of(self, day: dt.date) -> Period | None:
         """The stretch of the term `day` falls in (None before or after the term)."""

@@ -15,7 +15,7 @@ from smesa.data import models
 from smesa.data.repository import Entry, Repository, dotted
 from smesa.tor import clauses
 
-# APEC meeting documents: year / meeting / serial, e.g. 2025/SMEWG60/011 (REFERENCE.md).
+# APEC meeting documents: year / meeting / serial, YYYY/SMEWGNN/NNN (REFERENCE.md).
 SMEWG_DOCUMENT = re.compile(r"(?P<year>\d{4})/(?P<session>SMEWG\d{2})/(?P<serial>\d{3})")
 # A Secretariat document number: letters, digits and hyphens in parts joined by '/'
 # (the Secretariat's own numbering is unconfirmed; "by email" is not a number).
@@ -64,7 +64,7 @@ def _sessions(repo: Repository) -> dict[str, models.Meeting]:
     f"write the number of the SMEWG's document, in the form {EXAMPLE_REF}",
     examples=(
         "approval:\n  smewg:\n    date: 2025-05-20\n    ref: approved by email\n",
-        "approval:\n  smewg:\n    date: 2025-05-20\n    ref: 2025/SMEWG60/011\n",
+        "approval:\n  smewg:\n    date: 2025-05-20\n    ref: 2025/SMEWGNN/NNN\n",
     ),
 )
 def smewg_reference_form(repo: Repository) -> Iterator[Hit]:
@@ -102,8 +102,10 @@ def smewg_reference_form(repo: Repository) -> Iterator[Hit]:
     "record the session in data/meetings/ (type: smewg, smewg_session: SMEWGnn), or correct "
     "the reference",
     examples=(
-        "approval:\n  smewg:\n    date: 2025-05-01\n    ref: 2025/SMEWG60/011\n",
-        "approval:\n  smewg:\n    date: 2025-05-20\n    ref: 2025/SMEWG60/011\n",
+        "approval:\n  smewg:\n    date: 2025-05-01\n"
+        "    ref: 2025/SMEWGNN/NNN  # a session that opened on 2025-05-13\n",
+        "approval:\n  smewg:\n    date: 2025-05-20\n"
+        "    ref: 2025/SMEWGNN/NNN  # a session that opened on 2025-05-13\n",
     ),
 )
 def smewg_session_recorded(repo: Repository) -> Iterator[Hit]:

@@ -198,8 +198,7 @@ PRESIDIUM_ACTS = ("election", "rule-revision", "advisor-appointment")
     "record the decision in the minutes of the plenary or Presidium meeting that took it",
 )
 def presidium_acts_at_alliance_meetings(repo: Repository) -> Iterator[Hit]:
-    """Elections, rule revisions and advisor appointments are decided at the alliance's
-    own meetings.
+    """Elections, rule revisions and advisors are decided at the alliance's own meetings.
 
     ToR §6 gives them to the Presidium (elections and advisors by SM606 and SM607 too):
     a decision of kind `election`, `rule-revision` or `advisor-appointment` recorded
@@ -220,12 +219,29 @@ def presidium_acts_at_alliance_meetings(repo: Repository) -> Iterator[Hit]:
 
 
 def _approval_deadline(record: models.Record) -> tuple[str, dt.date | None]:
-    """The date an SMEWG approval must precede, and the field it comes from."""
-    for name in ("published", "date", "established", "submitted"):
+    """The date an SMEWG approval must precede, and the field it comes from: a
+    publication's date of publication, an event's first day, a body's establishment.
+    Submitting a paper or report to the SMEWG is how it asks for approval, so
+    `submitted` is never the deadline."""
+    for name in ("published", "date", "established"):
         value = getattr(record, name, None)
         if isinstance(value, dt.date):
             return name, value
     return "", None
+
+
+# What SM603's messages call a record of these kinds: the only meetings it reaches are
+# plenaries, and the proposals are the recommendation papers.
+_NAMED = {"meeting": "plenary", "proposal": "recommendation paper"}
+
+
+def _held_unapproved(record: models.Record, today: dt.date) -> bool:
+    """An activity or plenary that has begun while its record still awaits approval."""
+    return (
+        isinstance(record, (models.Activity, models.Meeting))
+        and record.status == "submitted"
+        and record.date <= today
+    )
 
 
 @rule(
@@ -237,29 +253,56 @@ def _approval_deadline(record: models.Record) -> tuple[str, dt.date | None]:
     examples=(
         "status: published\npublished: 2025-06-01\n",
         "status: published\npublished: 2025-06-01\napproval:\n  smewg:\n"
-        "    date: 2025-05-20\n    ref: 2025/SMEWG60/011\n",
+        "    date: 2025-05-20\n    ref: 2025/SMEWGNN/NNN\n",
     ),
 )
 def prior_smewg_approval(repo: Repository) -> Iterator[Hit]:
-    """An approved or published branded output carries a prior SMEWG approval.
+    """Every alliance-branded output carries an SMEWG approval given before it.
 
-    Applies to the kinds of tor.yml `approval_required` as in force (emptying the list
-    without a recorded revision changes nothing but SM704's finding). The approval's date
-    must be on or before the publication (or the activity, or the body's establishment).
+    ToR §6 names products, publications, actions, project proposals and activities. The
+    records they are: cases, activities, annual plenaries, recommendation papers,
+    annual reports and bodies (tor.yml `approval_required` as in force; emptying the list
+    without a recorded revision changes nothing but SM704's finding). The approval must
+    be dated on or before the publication, the activity's or plenary's first day, or the
+    body's establishment.
+
+    It applies to approved and published records, and to an activity or plenary still
+    `submitted` once its first day has come: it took place without the approval. A
+    paper or report `submitted` to the SMEWG is asking for its approval, and a draft is
+    not yet a record of anything, so neither needs one yet.
+
+    Set apart, as our reading: an SMEWG session is the SMEWG's own meeting, not the
+    alliance's; a Presidium meeting is the operating mechanism the ToR itself sets up,
+    doing what §6.1–6.6 give it to do, and its minutes are published on the website the
+    SMEWG and the SCE approved (SM604, SM613). A recommendation paper is not an APEC
+    project proposal (a request for APEC funding, which the alliance has none of): it
+    needs approval when it is published, like any publication.
     """
-    required = parameters.in_force(repo.tor, repo.today).approval_required
+    force = parameters.in_force(repo.tor, repo.today)
     for entry in repo.entries:
         record = entry.record
-        if record.folder not in required or not isinstance(record, models.Output):
+        if not force.needs_smewg_approval(record):
             continue
-        if not is_final(record):
+        assert isinstance(record, models.Output)
+        held = _held_unapproved(record, repo.today)
+        if not is_final(record) and not held:
             continue
+        what = _NAMED.get(record.kind, record.kind)
         smewg = record.approval.smewg if record.approval else None
+        if smewg is None and held:
+            assert isinstance(record, (models.Activity, models.Meeting))
+            yield Hit(
+                entry,
+                ("status",),
+                f"this {what} began on {record.date} while still submitted: "
+                "it needed the SMEWG's approval before it took place",
+            )
+            continue
         if smewg is None:
             yield Hit(
                 entry,
                 ("approval", "smewg") if record.approval else ("status",),
-                f"a {record.status} {record.kind} needs a prior SMEWG approval",
+                f"a {record.status} {what} needs a prior SMEWG approval",
             )
             continue
         name, deadline = _approval_deadline(record)
@@ -615,13 +658,14 @@ def non_member_approval(repo: Repository) -> Iterator[Hit]:
     "set published: YYYY-MM-DD (today or earlier), or set status back to approved",
 )
 def publication_dated(repo: Repository) -> Iterator[Hit]:
-    """A published case or report has a publication date, not in the future.
+    """A published case, paper or report has a publication date, not in the future.
 
-    A draft or submitted one has none yet.
+    The paper is the recommendation paper. A draft or submitted one has none yet. The
+    date is what the SMEWG's approval must precede (SM603).
     """
     for entry in repo.entries:
         record = entry.record
-        if not isinstance(record, models.Case | models.Report):
+        if not isinstance(record, models.Case | models.Report | models.Proposal):
             continue
         if record.status == "published" and record.published is None:
             yield Hit(entry, ("status",), f"a published {record.kind} needs its published date")
@@ -640,7 +684,7 @@ _TERM_DATES = {
     models.Case: ("published",),
     models.Meeting: ("date",),
     models.Activity: ("date", "end_date"),
-    models.Proposal: ("submitted",),
+    models.Proposal: ("submitted", "published"),
     models.Report: ("submitted", "published"),
     models.Body: ("established",),
     models.Presidium: ("start", "end"),
@@ -746,7 +790,7 @@ def _listed(value: object) -> str:
     examples=(
         "presidium_term_years: 4\nrevisions: []\n",
         "presidium_term_years: 4\nrevisions:\n  - approval: {date: 2026-05-12, ref: "
-        "2026/SMEWG62/020}\n    summary: {en: Four-year Presidium terms.}\n"
+        "2026/SMEWGNN/NNN}\n    summary: {en: Four-year Presidium terms.}\n"
         "    sets: {presidium_term_years: 4}\n",
     ),
 )
@@ -789,7 +833,7 @@ def tor_change_recorded(repo: Repository) -> Iterator[Hit]:
                 tor,
                 ("revisions", i, "approval", "ref"),
                 f"revision {i + 1} does not count: {problem}",
-                "write the reference of the SMEWG's decision, e.g. 2026/SMEWG62/020",
+                "write the reference of the SMEWG's decision, in the form YYYY/SMEWGNN/NNN",
             )
         if decided > repo.today:
             yield Hit(
@@ -817,9 +861,9 @@ def tor_change_recorded(repo: Repository) -> Iterator[Hit]:
     clauses.SUNSET_REVIEW,
     "record the SMEWG's review first, then the SCE's, both before the term expires",
     examples=(
-        "reviews:\n  - {forum: SCE, date: 2028-09-10, ref: 2028/SOM3/SCE/011}\n",
-        "reviews:\n  - {forum: SMEWG, date: 2028-08-17, ref: 2028/SMEWG67/009}\n"
-        "  - {forum: SCE, date: 2028-09-10, ref: 2028/SOM3/SCE/011}\n",
+        "reviews:\n  - {forum: SCE, date: 2028-09-10, ref: 2028/SOMN/SCE/NNN}\n",
+        "reviews:\n  - {forum: SMEWG, date: 2028-08-17, ref: 2028/SMEWGNN/NNN}\n"
+        "  - {forum: SCE, date: 2028-09-10, ref: 2028/SOMN/SCE/NNN}\n",
     ),
 )
 def term_review_order(repo: Repository) -> Iterator[Hit]:
@@ -878,12 +922,12 @@ def term_review_order(repo: Repository) -> Iterator[Hit]:
     Severity.ERROR,
     clauses.SUNSET,
     "record the SCE's decision as decided, before the term expired, after the SMEWG's "
-    "review, with its APEC reference (e.g. 2028/SOM3/SCE/012)",
+    "review, with its APEC reference (in the form YYYY/SOMN/SCE/NNN)",
     examples=(
         "extensions:\n  - until: 2032-12-31\n    approval: {date: 2029-01-15, ref: SCE ok}\n",
-        "reviews:\n  - {forum: SMEWG, date: 2028-08-17, ref: 2028/SMEWG67/009}\n"
+        "reviews:\n  - {forum: SMEWG, date: 2028-08-17, ref: 2028/SMEWGNN/NNN}\n"
         "extensions:\n  - until: 2032-12-31\n"
-        "    approval: {date: 2028-11-20, ref: 2028/SOM3/SCE/014}\n",
+        "    approval: {date: 2028-11-20, ref: 2028/SOMN/SCE/NNN}\n",
     ),
 )
 def extension_approved(repo: Repository) -> Iterator[Hit]:
