@@ -122,6 +122,41 @@ def test_the_guide_walks_both_paths_with_the_one_repository_address(lang):
         assert step in guide, step
 
 
+GITHUB_REPOSITORY = re.compile(r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_-]+(?:\.[A-Za-z]+)*)")
+# Files that may write the repository's address: the setting, and the guides (Markdown
+# cannot read a setting: the test above holds them to it).
+MAY_NAME_THE_REPOSITORY = {"pyproject.toml", "CONTRIBUTING.md", "CONTRIBUTING.zh.md"}
+
+
+def test_no_file_but_the_setting_and_the_guides_names_a_github_repository():
+    """The repository's address is one setting ([project.urls] Repository): the record
+    pages' links, the forms, the intake and the workflows read it or GitHub's context,
+    and no file holds an address of its own (of ours or another)."""
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, text=True
+    ).stdout.split("\0")
+    ours = repository_url(ROOT).removeprefix("https://")
+    fork = "github.com/YOU/" + ours.rsplit("/", 1)[1]  # the guides' clone of your fork
+    found = {}
+    for name in tracked:
+        path = ROOT / name
+        if not name or name == "package-lock.json" or not path.is_file():
+            continue  # the lock file lists npm packages' funding pages
+        try:
+            text = path.read_text("utf-8")
+        except UnicodeDecodeError:
+            continue
+        for match in GITHUB_REPOSITORY.finditer(text):
+            address = match.group(0).removesuffix(".git")
+            if name in MAY_NAME_THE_REPOSITORY and address in (ours, fork):
+                continue
+            if match[1].startswith("example-"):
+                continue  # a test's stand-in for another repository
+            found.setdefault(name, []).append(match.group(0))
+    assert found == {}
+    assert "github.com/" not in (ROOT / "mkdocs.yml").read_text("utf-8")  # no repo_url copy
+
+
 def _broken_example(make_repo) -> tuple[Path, str]:
     """The guides' example: the case they create, with a quote left open."""
     root = make_repo()

@@ -3,19 +3,23 @@ link, from the one repository setting, and nothing the reader's browser fetches.
 
 from __future__ import annotations
 
-import shutil
-
 from conftest import ROOT, TODAY
 
+from smesa.data.config import repository_url
 from smesa.data.repository import load_repository
 from smesa.site import generate as gen
 
-EDIT = "https://github.com/apec-smesa/apec-smesa.github.io/edit/main/"
+# Another repository than ours: the link comes from the setting, not from a copy of it.
+FORK = "https://github.com/example-owner/example-fork"
+EDIT = f"{FORK}/edit/main/"
 
 
 def test_record_pages_link_to_the_editor_on_their_file(make_repo):
     root = make_repo()
-    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    project = (ROOT / "pyproject.toml").read_text("utf-8")
+    ours = f'Repository = "{repository_url(ROOT)}"'
+    assert ours in project
+    (root / "pyproject.toml").write_text(project.replace(ours, f'Repository = "{FORK}/"'))
     gen.generate(load_repository(root, TODAY), root / "content")
     case = (root / "content/en/cases/alpha-finance.md").read_text("utf-8")
     assert (
