@@ -15,6 +15,7 @@ from conftest import ROOT, smesa
 
 from smesa.data.config import repository_url
 from smesa.tools.forms import accepted_label
+from tests.browser.local_site import SITE_WITHOUT_DATA, copy_site_sources
 
 
 def _git(root, *args: str) -> None:
@@ -252,15 +253,7 @@ def test_serve_works_on_a_laptop_without_pagefind(tmp_path):
     from test_serve import _free_port, _wait_for
 
     root = RepoFactory(tmp_path)()
-    for name in ("mkdocs.yml", "overrides", "hooks"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    shutil.copytree(ROOT / "content", root / "content", ignore=shutil.ignore_patterns("*.md"))
-    for page in ("about/tor.md", "search.md"):
-        for lang in ("en", "zh"):
-            target = root / "content" / lang / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(ROOT / "content" / lang / page, target)
+    copy_site_sources(ROOT, root, names=SITE_WITHOUT_DATA)
     port = _free_port()
     env = {
         **os.environ,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, RepoFactory
+
+from tests.browser.local_site import SITE_WITHOUT_DATA, copy_site_sources
 
 pytestmark = pytest.mark.build
 
@@ -47,15 +48,7 @@ def _wait_for(url: str, pattern: str, seconds: float) -> str:
 
 def test_serve_rebuilds_when_a_record_changes(tmp_path: Path):
     root = RepoFactory(tmp_path)()
-    for name in ("mkdocs.yml", "overrides", "hooks"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    shutil.copytree(ROOT / "content", root / "content", ignore=shutil.ignore_patterns("*.md"))
-    for page in ("about/tor.md", "search.md"):
-        for lang in ("en", "zh"):
-            target = root / "content" / lang / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(ROOT / "content" / lang / page, target)
+    copy_site_sources(ROOT, root, names=SITE_WITHOUT_DATA)
     port = _free_port()
     server = subprocess.Popen(
         [

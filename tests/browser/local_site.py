@@ -35,6 +35,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SITE_SOURCES = ("data", "mkdocs.yml", "overrides", "hooks")
+# The same for a repository whose data/ a test wrote.
+SITE_WITHOUT_DATA = tuple(name for name in SITE_SOURCES if name != "data")
 
 
 def copy_site_sources(source: Path, target: Path, names: tuple[str, ...] = SITE_SOURCES) -> Path:
