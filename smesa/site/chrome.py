@@ -4,7 +4,8 @@ menu button and the footer (overrides/partials/footer.html, header.html).
 They reach the theme's templates as ``config.extra.smesa``, set once per language before
 MkDocs renders that language's pages: the hand-written pages and the 404 page carry the
 same footer as the generated ones. Words come from labels.yml, facts from data/: the
-Secretariat's host from the ToR parameters, its page and address from its member record.
+Secretariat's host from the ToR parameters, its page and contact from its member record
+(or, while that holds none, the repository's issue forms).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from smesa.data import models
+from smesa.data.config import repository_url
 from smesa.data.texts import SITE_LABELS, labels
 from smesa.site.view import SECTIONS, SiteView
 
@@ -24,6 +26,34 @@ def shows_sample(view: SiteView) -> bool:
     return any(entry.record.sample for kind in kinds for entry in view.repo.of(kind))
 
 
+def issue_links(view: SiteView) -> dict[str, str]:
+    """Working paths to the Secretariat while its record holds no contact: a new issue in
+    the repository ("ask") and the membership form ("join"), both on GitHub; empty when
+    no repository is configured. Plain links: the reader's browser asks GitHub nothing
+    until they are followed."""
+    repository = repository_url(view.repo.root)
+    if not repository:
+        return {"ask": "", "join": ""}
+    # The membership form that `smesa forms` writes (.github/ISSUE_TEMPLATE/member.yml).
+    join = f"{repository}/issues/new?template=member.yml"
+    return {"ask": f"{repository}/issues/new", "join": join}
+
+
+CONTACT_FIELDS = ("email", "phone", "address", "url")
+
+
+def contact_lines(contact: models.Contact | None, lang: str) -> dict[str, str]:
+    """The Secretariat's published contact, field by field ('' where it has none)."""
+    if contact is None:
+        return dict.fromkeys(CONTACT_FIELDS, "")
+    return {
+        "email": contact.email or "",
+        "phone": contact.phone or "",
+        "address": contact.address.read(lang) if contact.address else "",
+        "url": contact.url or "",
+    }
+
+
 def footer_words(view: SiteView, lang: str) -> dict[str, Any]:
     words = labels(SITE_LABELS)
 
@@ -32,8 +62,8 @@ def footer_words(view: SiteView, lang: str) -> dict[str, Any]:
 
     host = view.repo.tor.secretariat
     member = view.secretariat
-    # Member records carry no address yet: the footer shows one once they do.
-    contact = getattr(member, "contact", None)
+    contact = member.contact if member else None
+    links = issue_links(view)
     return {
         "menu": say("menu"),
         "show_sample": shows_sample(view),
@@ -42,7 +72,13 @@ def footer_words(view: SiteView, lang: str) -> dict[str, Any]:
         "secretariat_text": say("secretariat_footer"),
         "secretariat_name": getattr(host, lang) or host.en,
         "secretariat_page": f"members/{member.id}/" if member else "about/",
-        "secretariat_email": getattr(contact, "email", None) or "",
+        "contact": contact_lines(contact, lang),
+        "contact_labels": {key: say(f"contact_{key}") for key in CONTACT_FIELDS},
+        # Without a published contact, a real path: a public issue to the Secretariat.
+        "ask_url": "" if contact else links["ask"],
+        "ask_link": say("contact_ask"),
+        "join_url": links["join"],
+        "join_link": say("join_apply"),
         "join_title": say("join_title"),
         "join_text": say("join_text"),
         "members_link": say("members_link"),

@@ -49,6 +49,7 @@ from smesa.render.templating import inline, markdown_environment
 from smesa.report import annual as reporting
 from smesa.report import charts
 from smesa.site import background, sanitize
+from smesa.site.chrome import issue_links
 from smesa.site.view import SECTIONS, SiteView
 from smesa.tor import coverage
 
@@ -237,6 +238,16 @@ class PageContext:
         repository = repository_url(self.view.repo.root)
         source = next((e.source.path for e in self.view.repo.entries if e.record is record), "")
         return f"{repository}/edit/main/{source}" if repository and source else ""
+
+    def issue_links(self) -> dict[str, str]:
+        """The repository's issue and membership form (smesa.site.chrome.issue_links)."""
+        return issue_links(self.view)
+
+    def email(self, address: str | None) -> Markup:
+        """A mailto link (the models only accept an address shaped like one)."""
+        if not address:
+            return Markup("")
+        return Markup('<a href="mailto:{0}">{1}</a>').format(address, inline(address))
 
     def english(self, text: str) -> str:
         """Text that exists in English only (e.g. rule descriptions from the code)."""

@@ -34,7 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SITE_SOURCES = ("data", "mkdocs.yml", "overrides", "hooks")
+# pyproject.toml: the repository setting, for the pages' links to GitHub.
+SITE_SOURCES = ("data", "mkdocs.yml", "overrides", "hooks", "pyproject.toml")
 # The same for a repository whose data/ a test wrote.
 SITE_WITHOUT_DATA = tuple(name for name in SITE_SOURCES if name != "data")
 
