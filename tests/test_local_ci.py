@@ -99,6 +99,14 @@ def test_i18n_counts_drafts_and_takes_files(make_repo):
 GUIDES = {"en": ROOT / "CONTRIBUTING.md", "zh": ROOT / "CONTRIBUTING.zh.md"}
 
 
+def _make_serve() -> str:
+    """The command `make serve` runs, as typed in an activated environment."""
+    makefile = (ROOT / "Makefile").read_text("utf-8").replace("\\\n", " ")
+    recipe = re.search(r"^serve:.*\n\t(.+)$", makefile, re.MULTILINE)
+    assert recipe, "no serve target"
+    return " ".join(recipe.group(1).replace("$(BIN)/", "").split())
+
+
 @pytest.mark.parametrize("lang", GUIDES)
 def test_the_guide_walks_both_paths_with_the_one_repository_address(lang):
     guide = GUIDES[lang].read_text("utf-8")
@@ -116,7 +124,9 @@ def test_the_guide_walks_both_paths_with_the_one_repository_address(lang):
         "git push -u origin",
         "git pull upstream main",
         ".venv\\Scripts\\python -m pip install",  # Windows
-        ".venv\\Scripts\\mkdocs serve",
+        ". .venv/bin/activate",  # then `smesa` is found, as the guide writes it
+        ".venv\\Scripts\\Activate.ps1",
+        _make_serve(),  # Windows has no make: the same command
         "smesa new case",
         "make serve",
     ):
@@ -156,6 +166,36 @@ def test_no_file_but_the_setting_and_the_guides_names_a_github_repository():
             found.setdefault(name, []).append(match.group(0))
     assert found == {}
     assert "github.com/" not in (ROOT / "mkdocs.yml").read_text("utf-8")  # no repo_url copy
+
+
+def test_a_windows_checkout_has_lf_line_endings(tmp_path):
+    """Git for Windows checks text out with CRLF (core.autocrlf=true): `smesa fmt --check`
+    then found all 60 data files to reformat, and the pre-commit hook refused every
+    commit. .gitattributes keeps LF everywhere; the golden CSV files keep CSV's CRLF."""
+    import json
+
+    case = "data/cases/2025/x.yml"
+    golden = "tests/golden/x.csv"
+
+    def checkout(attributes: bool) -> tuple[bytes, bytes]:
+        repo = tmp_path / ("with" if attributes else "without")
+        for rel, content in ((case, b"id: x\nyear: 2025\n"), (golden, b"a,b\r\n1,2\r\n")):
+            (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+            (repo / rel).write_bytes(content)
+        if attributes:
+            shutil.copy(ROOT / ".gitattributes", repo / ".gitattributes")
+        _git(repo, "init", "-q", "-b", "main")
+        _git(repo, "add", ".")
+        _git(repo, "commit", "-qm", "x")
+        (repo / case).unlink()
+        (repo / golden).unlink()
+        _git(repo, "-c", "core.autocrlf=true", "checkout", "--", ".")
+        return (repo / case).read_bytes(), (repo / golden).read_bytes()
+
+    assert checkout(attributes=False)[0] == b"id: x\r\nyear: 2025\r\n"  # what Windows got
+    assert checkout(attributes=True) == (b"id: x\nyear: 2025\n", b"a,b\r\n1,2\r\n")
+    settings = json.loads((ROOT / ".vscode/settings.json").read_text("utf-8"))
+    assert settings["files.eol"] == "\n"  # a new file saved in VS Code on Windows too
 
 
 def _broken_example(make_repo) -> tuple[Path, str]:
