@@ -37,6 +37,7 @@ TARGETS = {
     "SM704": TOR,
     "SM705": TOR,
     "SM706": TOR,
+    "SM707": TOR,
 }
 UNDER = {"SM901": "summary", "SM902": "summary"}
 # Records an example names that the minimal repository lacks.

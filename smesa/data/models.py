@@ -245,10 +245,20 @@ class Term(Strict):
 
 
 class YearCount(Strict):
-    """The alliance's member institutions at the end of a year, as the Secretariat counted."""
+    """The alliance's member institutions at the end of a year before the member records
+    begin: a figure with its source, a sample figure, or unknown (ToR §3, §5.1)."""
 
     year: int
-    members: int = Field(ge=0)
+    members: int | None = Field(ge=0, description="The count; null when it is not known.")
+    source: Text | None = Field(
+        default=None,
+        description="The document the figure comes from (the ToR, a Secretariat's count "
+        "with its reference); a figure without one is `sample: true`.",
+    )
+    sample: bool = Field(
+        default=False,
+        description="True for an illustrative figure, not a count: shown as a sample.",
+    )
 
 
 class Tor(Strict):
@@ -270,8 +280,8 @@ class Tor(Strict):
     secretariat: Text
     membership_history: list[YearCount] = Field(
         default=[],
-        description="Members at the end of each year before the member records begin, from "
-        "the founding (§3: 19 institutions in 2003).",
+        description="Members at the end of each year before the term's member records, from "
+        "the founding (§3: 19 institutions in 2003), each with its source or marked sample.",
     )
 
 

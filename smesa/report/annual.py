@@ -869,15 +869,14 @@ def _figures(report: AnnualReport, w: Words, doc: Document, *, charts_too: bool)
 
     if charts_too:
         doc.add(Heading(w("charts"), other=_other(w, "charts")))
-        history = sorted(h.year for h in report.repo.tor.membership_history)
+        history = charts.history_provenance(report.repo, w.lang)
         for name in REPORT_CHARTS:
             if name == "membership-growth" and history:
-                source = w(
-                    "source",
-                    source=w(
-                        "source_history", date=w.date(day), first=history[0], last=history[-1]
-                    ),
-                )
+                # each stretch of years with where its figures come from: a sample is
+                # said to be one (SM707 makes every other figure name its source)
+                colon, sep = ("：", "；") if w.lang == "zh" else (": ", "; ")
+                told = sep.join(f"{years}{colon}{what}" for years, what in history)
+                source = w("source", source=w("source_history", date=w.date(day), history=told))
             else:
                 source = w.source("members" if name == "membership-growth" else "cases", day)
             n = doc.next_figure()

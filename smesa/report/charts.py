@@ -38,11 +38,12 @@ CJK_FAMILY = "Noto Sans CJK SC"
 LATIN_FAMILY = "DejaVu Sans"
 INK = "#1f1f1f"
 BAR = "#1f5f9f"  # contrast 6.6:1 on white, above the 3:1 WCAG asks of graphics
+SAMPLE_BAR = "#a9c3de"  # a sample figure: paler and hatched, in the bar's colour
 TRACK = "#dde3ea"
 GRID = "#c8c8c8"
 SALT = "smesa-charts"  # fixed svg.hashsalt: the same ids on every build
 
-Rows = list[tuple[str, int]]
+Rows = list[tuple[str, int | None]]  # None: a figure that is not known
 
 
 class ChartFontMissing(RuntimeError):
@@ -100,8 +101,9 @@ def member_active_on(member: models.Member, day: dt.date, today: dt.date) -> boo
 
 def _membership_growth_rows(repo: Repository) -> Rows:
     """Members at the end of each year, from the founding to the current year, whose
-    count is as of today: the Secretariat's counts (tor.yml `membership_history`) for the
-    years before the member records begin, the records after."""
+    count is as of today: the history in tor.yml `membership_history` (a figure with its
+    source, a sample, or None when not known: `history_marks` says which) for the years
+    before the term, the member records after."""
     members = [e.record for e in repo.of(models.Member)]
     history = {h.year: h.members for h in repo.tor.membership_history}
     first = min([repo.tor.founded, *history, *(m.joined.year for m in members)])
@@ -111,6 +113,36 @@ def _membership_growth_rows(repo: Repository) -> Rows:
         counted = sum(member_active_on(m, day, repo.today) for m in members)
         rows.append((str(year), history.get(year, counted)))
     return rows
+
+
+def history_marks(repo: Repository) -> dict[str, str]:
+    """Year -> "sample" or "unknown" for the membership history's figures that are not
+    sourced counts (SM707 checks that the others name their source)."""
+    return {
+        str(h.year): "unknown" if h.members is None else "sample"
+        for h in repo.tor.membership_history
+        if h.members is None or h.sample
+    }
+
+
+def history_provenance(repo: Repository, lang: str) -> list[tuple[str, str]]:
+    """(years, where the figures come from) for the membership history, consecutive
+    years of one provenance joined ("2004–2024", "sample figures, not counts")."""
+    words = CHARTS["membership-growth"].words["marks"]
+    groups: list[tuple[int, int, str]] = []
+    for h in sorted(repo.tor.membership_history, key=lambda h: h.year):
+        if h.members is None:
+            what = words["unknown"][lang]
+        elif h.sample:
+            what = words["sample_source"][lang]
+        else:
+            what = h.source.read(lang) if h.source else ""
+        if groups and groups[-1][2] == what and groups[-1][1] == h.year - 1:
+            groups[-1] = (groups[-1][0], h.year, what)
+        else:
+            groups.append((h.year, h.year, what))
+    year = "{}年" if lang == "zh" else "{}"
+    return [(year.format(a if a == b else f"{a}–{b}"), what) for a, b, what in groups]
 
 
 def _case_economies(repo: Repository) -> list[str]:
@@ -184,9 +216,22 @@ def label(repo: Repository, name: str, key: str, lang: str) -> str:
     return key
 
 
-def chart_table(repo: Repository, name: str, lang: str) -> Rows:
-    """`chart_data` with display labels: the rows of the page's accessible table."""
-    return [(label(repo, name, key, lang), value) for key, value in chart_data(repo, name)]
+def chart_table(repo: Repository, name: str, lang: str) -> list[tuple[str, int | str]]:
+    """`chart_data` with display labels: the rows of the page's accessible table; a
+    sample figure says so, and one not known reads "unknown"."""
+    marks = history_marks(repo) if name == "membership-growth" else {}
+    words = CHARTS["membership-growth"].words["marks"]
+    rows: list[tuple[str, int | str]] = []
+    for key, value in chart_data(repo, name):
+        mark = marks.get(key)
+        if value is None or mark == "unknown":
+            shown: int | str = words["unknown_cell"][lang]
+        elif mark == "sample":
+            shown = words["sample_cell"][lang].format(value=value)
+        else:
+            shown = value
+        rows.append((label(repo, name, key, lang), shown))
+    return rows
 
 
 # -- drawing -------------------------------------------------------------------------
@@ -234,20 +279,23 @@ class Drawing:
     name: str
     lang: str
     labels: tuple[str, ...]
-    values: tuple[int, ...]
+    values: tuple[int | None, ...]
     total: int  # APEC economies: the track of the coverage chart
+    marks: tuple[str, ...] = ()  # per label: "", "sample" or "unknown" (membership)
 
 
 def drawing(repo: Repository, name: str, lang: str) -> Drawing:
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}: {lang!r}")
     rows = chart_data(repo, name)
+    marks = history_marks(repo) if name == "membership-growth" else {}
     return Drawing(
         name=name,
         lang=lang,
         labels=tuple(label(repo, name, key, lang) for key, _ in rows),
         values=tuple(value for _, value in rows),
         total=len(repo.economies),
+        marks=tuple(marks.get(key, "") for key, _ in rows) if marks else (),
     )
 
 
@@ -270,6 +318,7 @@ def draw(drawing: Drawing) -> bytes:
             chart=chart,
             lang=lang,
             total=drawing.total,
+            marks=list(drawing.marks),
         )
         buffer = io.BytesIO()
         fig.savefig(
@@ -326,11 +375,44 @@ def _value_grid(ax: Axes, which: str) -> None:
 
 
 def _draw_columns(
-    ax: Axes, labels: list[str], values: list[int], *, chart: Chart, lang: str, total: int
+    ax: Axes,
+    labels: list[str],
+    values: list[int | None],
+    *,
+    chart: Chart,
+    lang: str,
+    total: int,
+    marks: list[str],
 ) -> None:
-    """Vertical bars over the years; counts above the bars when there are few."""
+    """Vertical bars over the years; counts above the bars when there are few. A sample
+    figure is a pale hatched bar, one not known a "?" on the axis, both in the legend."""
     years = [int(year) for year in labels]
-    bars = ax.bar(years, values, color=BAR, width=0.7)
+    heights = [value or 0 for value in values]
+    bars = ax.bar(years, heights, color=BAR, width=0.7)
+    words = chart.words.get("marks", {})
+    shown = set(marks) - {""}
+    for bar, mark, value in zip(bars, marks, values, strict=False):
+        if mark == "sample":
+            bar.set_facecolor(SAMPLE_BAR)
+            bar.set_edgecolor(BAR)
+            bar.set_hatch("////")
+            bar.set_linewidth(0)
+        if mark == "unknown" or value is None:
+            shown.add("unknown")
+            ax.annotate("?", (bar.get_x() + bar.get_width() / 2, 0), ha="center", va="bottom")
+    if shown:
+        from matplotlib.patches import Patch
+
+        handles = [Patch(facecolor=BAR, label=words["count"][lang])]
+        if "sample" in shown:
+            handles.append(
+                Patch(
+                    facecolor=SAMPLE_BAR, edgecolor=BAR, hatch="////", label=words["sample"][lang]
+                )
+            )
+        if "unknown" in shown:
+            handles.append(Patch(facecolor="none", label="? " + words["unknown"][lang]))
+        ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
     if len(years) <= 12:
         ax.bar_label(bars, padding=2, fontsize=9)
         ax.set_xticks(years)
@@ -340,7 +422,7 @@ def _draw_columns(
     else:
         _integer_axis(ax.xaxis)
     _integer_axis(ax.yaxis)
-    ax.set_ylim(0, max([*values, 1]) * 1.12)
+    ax.set_ylim(0, max([*heights, 1]) * (1.35 if shown else 1.12))
     ax.set_xlabel(chart.columns[lang][0])
     ax.set_ylabel(chart.columns[lang][1])
     ax.spines["left"].set_visible(False)
@@ -349,7 +431,14 @@ def _draw_columns(
 
 
 def _draw_rows(
-    ax: Axes, labels: list[str], values: list[int], *, chart: Chart, lang: str, total: int
+    ax: Axes,
+    labels: list[str],
+    values: list[int],
+    *,
+    chart: Chart,
+    lang: str,
+    total: int,
+    marks: list[str],
 ) -> None:
     """Horizontal bars, largest at the top, each with its count."""
     positions = range(len(values))
@@ -366,7 +455,14 @@ def _draw_rows(
 
 
 def _draw_coverage(
-    ax: Axes, labels: list[str], values: list[int], *, chart: Chart, lang: str, total: int
+    ax: Axes,
+    labels: list[str],
+    values: list[int],
+    *,
+    chart: Chart,
+    lang: str,
+    total: int,
+    marks: list[str],
 ) -> None:
     """Two bars against a track of all `total` economies: "13 / 21"."""
     positions = range(len(values))

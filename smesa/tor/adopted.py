@@ -31,6 +31,10 @@ TERM_END = Adopted("term.end", dt.date(2028, 12, 31), "§7", "自2025年1月1日
 FOUNDED = Adopted(
     "founded", 2003, "§3", "2003年，来自APEC经济体的19家服务机构代表齐聚中国宁波……该联盟正式成立"
 )
+# §3: the members at the founding, the first figure of tor.yml `membership_history`.
+FOUNDING_MEMBERS = Adopted(
+    "membership_history", 19, "§3", "2003年，来自APEC经济体的19家服务机构代表齐聚中国宁波"
+)
 PRESIDIUM_TERM_YEARS = Adopted("presidium_term_years", 3, "§6", "任期为三年")
 APPROVAL_REQUIRED = Adopted(
     "approval_required",

@@ -72,6 +72,7 @@ RULES: tuple[Rule, ...] = (
     tor.tor_change_recorded,  # SM704
     tor.term_review_order,  # SM705
     tor.extension_approved,  # SM706
+    tor.membership_history_sourced,  # SM707
     obligations.obligation_due_soon,  # SM710
     obligations.presidium_election_due,  # SM711
     obligations.presidium_in_office,  # SM712

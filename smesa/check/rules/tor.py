@@ -948,6 +948,111 @@ def extension_approved(repo: Repository) -> Iterator[Hit]:
             )
 
 
+@rule(
+    "SM707",
+    "membership-history-sourced",
+    Severity.ERROR,
+    coverage.FOUNDING,
+    "give the figure its source ({en: the document it comes from}), mark it sample: true, "
+    "or write members: null when it is not known",
+    examples=(
+        "membership_history:\n  - {year: 2003, members: 19, source: {en: 'ToR, §3'}}\n"
+        "  - {year: 2004, members: 21}\n",
+        "membership_history:\n  - {year: 2003, members: 19, source: {en: 'ToR, §3'}}\n"
+        "  - {year: 2004, members: 21, sample: true}\n",
+    ),
+)
+def membership_history_sourced(repo: Repository) -> Iterator[Hit]:
+    """Each figure of the membership history names its source, or says it is a sample.
+
+    tor.yml `membership_history` holds the members at the end of each year from the
+    founding until the term began; the term's years are counted from the member records.
+    A figure is history only with its source (the ToR, a Secretariat's count and its
+    reference); an illustrative one is `sample: true`, and the report and the site show
+    it as a sample, never as a count; one that is not known is `members: null`, shown as
+    unknown. The founding year holds the ToR's own figure (§3: 19 institutions in 2003),
+    every year from it to the last one listed has its entry (a gap would be filled from
+    today's member records, which is inference, not history), and no year is listed
+    twice or falls before the founding or inside the term.
+    """
+    tor = repo.reference["tor"]
+    history = repo.tor.membership_history
+    force = parameters.in_force(repo.tor, repo.today)
+    founding = adopted.FOUNDING_MEMBERS
+    seen: set[int] = set()
+    for i, entry in enumerate(history):
+        where = ("membership_history", i)
+        if entry.year in seen:
+            yield Hit(tor, (*where, "year"), f"{entry.year} is listed twice")
+        seen.add(entry.year)
+        if entry.year < force.founded or entry.year >= force.term_start.year:
+            yield Hit(
+                tor,
+                (*where, "year"),
+                f"{entry.year} is outside the history: it runs from the founding in "
+                f"{force.founded} to {force.term_start.year - 1}, the records count the term",
+                "remove the entry",
+            )
+        if entry.members is None:
+            if entry.sample or entry.source:
+                yield Hit(
+                    tor,
+                    (*where, "members"),
+                    f"{entry.year} is not known, so it has no source and is no sample",
+                    "remove source and sample, or write the figure",
+                )
+        elif entry.sample and entry.source:
+            yield Hit(
+                tor,
+                (*where, "sample"),
+                f"{entry.year} names a source and is marked sample: a figure is one or the other",
+                "remove sample: true, or the source",
+            )
+        elif not entry.sample and entry.source is None:
+            yield Hit(
+                tor,
+                (*where, "members"),
+                f"{entry.year}: {entry.members} members has no source, so it would be "
+                "shown as a count nobody made",
+            )
+        if entry.year == force.founded and entry.members != founding.value:
+            yield Hit(
+                tor,
+                (*where, "members"),
+                f"the founding year {entry.year} holds {entry.members}, but the ToR counts "
+                f"{founding.value} founding institutions ({founding.section}: {founding.zh})",
+                f"write members: {founding.value}, with the ToR as its source",
+            )
+    if history and force.founded not in seen:
+        yield Hit(
+            tor,
+            ("membership_history",),
+            f"the history does not start at the founding in {force.founded} "
+            f"({founding.section}: {founding.value} institutions)",
+            f"add {{year: {force.founded}, members: {founding.value}, source: {{en: 'the ToR, "
+            f"{founding.section}'}}}}",
+        )
+    if not history:
+        yield Hit(
+            tor,
+            ("founded",),
+            f"membership_history is empty: the years from the founding in {force.founded} to "
+            "the term would be inferred from today's member records",
+            f"list each year's members from {force.founded}, each with its source, sample: "
+            "true, or members: null",
+        )
+    if history:
+        last = max(seen)
+        missing = [y for y in range(force.founded, last + 1) if y not in seen]
+        if missing:
+            yield Hit(
+                tor,
+                ("membership_history",),
+                "the history has no entry for " + ", ".join(map(str, missing)),
+                "add each year, with members: null when it is not known",
+            )
+
+
 def _finished_years(repo: Repository) -> range:
     """Years of the term that are over: their yearly obligations are due."""
     force = parameters.in_force(repo.tor, repo.today)
