@@ -11,8 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target=.node-tools
 stamp=installed-from-package-lock.json
+# npm ci puts in the Pagefind binary of this machine's system and processor only.
 if cmp -s package-lock.json "$target/$stamp" \
-  && [ -x "$target/node_modules/@pagefind/linux-x64/bin/pagefind_extended" ]; then exit 0; fi
+  && compgen -G "$target/node_modules/@pagefind/*-*/bin/pagefind_extended*" >/dev/null; then
+  exit 0
+fi
 if ! command -v npm >/dev/null; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-node-tools: npm is missing; run as root or: sudo apt-get install nodejs npm" >&2

@@ -19,7 +19,9 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import platform
 import subprocess
+import sys
 import tempfile
 import zlib
 from pathlib import Path
@@ -32,11 +34,23 @@ from smesa.site.processes import preexec_dying_with_us
 
 log = get_plugin_logger(__name__)
 
-# Installed beside the checkout by scripts/install-node-tools.sh (pinned there).
-EXECUTABLE = (
-    Path(__file__).resolve().parents[2]
-    / ".node-tools/node_modules/@pagefind/linux-x64/bin/pagefind_extended"
-)
+# Installed beside the checkout by scripts/install-node-tools.sh (pinned in package.json):
+# npm installs the one package of @pagefind/<system>-<cpu> that fits the machine.
+NODE_MODULES = Path(__file__).resolve().parents[2] / ".node-tools" / "node_modules"
+_CPUS = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
+
+
+def executable_for(system: str, machine: str) -> Path:
+    """Where npm puts Pagefind's extended binary on a machine (`sys.platform`,
+    `platform.machine()`), named as Pagefind's own runner names it (node's
+    process.platform and os.arch(): pagefind/lib/resolveBinary.js)."""
+    name = "windows" if system == "win32" else system.rstrip("0123456789")  # freebsd14
+    cpu = _CPUS.get(machine.lower(), machine.lower())
+    binary = "pagefind_extended.exe" if name == "windows" else "pagefind_extended"
+    return NODE_MODULES / "@pagefind" / f"{name}-{cpu}" / "bin" / binary
+
+
+EXECUTABLE = executable_for(sys.platform, platform.machine())
 EXECUTABLE_VARIABLE = "SMESA_PAGEFIND"
 OUTPUT_SUBDIR = "pagefind"
 ENTRY = "pagefind-entry.json"
