@@ -44,7 +44,7 @@ from smesa.data.config import repository_url
 from smesa.data.models import LANGUAGES
 from smesa.data.repository import Repository
 from smesa.data.texts import REPORT_LABELS, SITE_LABELS, format_date, is_stale, labels
-from smesa.render.markdown import inert_markdown
+from smesa.render.markdown import inert_markdown, outside_code
 from smesa.render.templating import inline, markdown_environment
 from smesa.report import annual as reporting
 from smesa.report import charts
@@ -128,6 +128,9 @@ def format_period(text: str | None, lang: str) -> str:
 # Units written with a Western magnitude, and the Chinese one to say instead (x factor).
 _CHINESE_MAGNITUDES = (("十亿", 10, "亿"), ("百万", 100, "万"), ("千万", 1000, "万"))
 _SESSION = re.compile(r"SMEWG\s?(\d+)")
+# A session code in running text: not part of a document number (2025/SMEWG60/011) or
+# of an address.
+_SESSION_IN_TEXT = re.compile(r"(?<![/\w])SMEWG(\d+)(?![/\w])")
 
 
 def ordinal(number: int) -> str:
@@ -259,11 +262,29 @@ class PageContext:
         """Contributor Markdown of this page's record, as a block: no raw HTML or
         attribute list takes effect (`inert_markdown`), and the page is sanitised too.
         Its headings sit below a heading of level `below` (minutes under "Minutes")."""
-        return Markup(demote(inert_markdown(self.t(text).strip()), below))
+        return Markup(demote(inert_markdown(self.sessions_named(self.t(text).strip())), below))
 
     def md_of(self, text: models.Text | None) -> Markup:
         """Contributor Markdown of another record shown on this page, made inert as `md`."""
-        return Markup(inert_markdown(self.name(text).strip()))
+        return Markup(inert_markdown(self.sessions_named(self.name(text).strip())))
+
+    def sessions_named(self, markdown_text: str) -> str:
+        """Contributor Markdown with each SMEWG session code outside code in words, as the
+        site's own text says it ("at SMEWG61" -> "at the 61st SMEWG meeting"). The open
+        data and feeds keep the text as written."""
+        if "SMEWG" not in markdown_text:
+            return markdown_text
+        out, end = [], 0
+        for offset, part in outside_code(markdown_text):
+            out.append(markdown_text[end:offset])
+            out.append(_SESSION_IN_TEXT.sub(self._session_words, part))
+            end = offset + len(part)
+        out.append(markdown_text[end:])
+        return "".join(out)
+
+    def _session_words(self, found: re.Match[str]) -> str:
+        number = int(found.group(1))
+        return self.label("smewg_session_n", n=number, nth=ordinal(number))
 
     def link(self, target: str) -> str:
         """Relative path from this page to `target` (a docs path in the language folder)."""
