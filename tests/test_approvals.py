@@ -114,7 +114,7 @@ def test_SM623_a_member_joining_during_the_term_needs_its_admission(make_repo):
     files["data/members/beta.yml"]["admission"] = {"date": dt.date(2026, 3, 1), "ref": "by email"}
     assert sorted(m for _, _, m, _ in found(make_repo(files), "SM623")) == [
         "admission.date 2026-03-01 is after joined 2026-02-16",
-        "admission.ref is not a document number: 'by email'",
+        "admission.ref is not a number of the Secretariat's records: 'by email'",
     ]
     files["data/members/beta.yml"]["admission"] = {
         "date": dt.date(2026, 2, 10),
@@ -125,3 +125,36 @@ def test_SM623_a_member_joining_during_the_term_needs_its_admission(make_repo):
 
 def test_SM623_members_of_before_the_term_are_exempt(make_repo):
     assert found(make_repo(), "SM623") == []  # beta joined in 2015, alpha is a founder
+
+
+def test_SM623_the_secretariats_numbering_is_one_setting(make_repo):
+    """[tool.smesa] secretariat-reference in pyproject.toml sets the form SM623 checks
+    and its hint shows; the shipped form is visibly a pattern, which no number matches."""
+    from conftest import ROOT
+
+    from smesa.data.config import secretariat_reference
+
+    shipped = secretariat_reference(ROOT)
+    assert shipped.form == "SMESA-SEC/YYYY/NNN"
+    assert shipped.pattern.fullmatch(shipped.form) is None  # a hint copied as is fails
+    assert shipped.pattern.fullmatch(shipped.example(2026, 3)) is not None
+    files = baseline()
+    files["data/members/beta.yml"]["joined"] = dt.date(2026, 2, 16)
+    files["data/members/beta.yml"]["admission"] = {
+        "date": dt.date(2026, 2, 10),
+        "ref": "SMESA-SEC/2026/003",
+    }
+    root = make_repo(files)
+    assert found(root, "SM623") == []
+    (root / "pyproject.toml").write_text(
+        '[tool.smesa]\nsecretariat-reference = "CCPSMED-NNNN/YYYY"\n', "utf-8"
+    )
+    assert [(m, fix) for _, _, m, fix in found(root, "SM623")] == [
+        (
+            "admission.ref is not a number of the Secretariat's records: 'SMESA-SEC/2026/003'",
+            "write the number of the Secretariat's record, in the form CCPSMED-NNNN/YYYY",
+        )
+    ]
+    member = root / "data/members/beta.yml"
+    member.write_text(member.read_text("utf-8").replace("SMESA-SEC/2026/003", "CCPSMED-0012/2026"))
+    assert found(root, "SM623") == []

@@ -279,8 +279,8 @@ def test_make_setup_refuses_an_older_python_with_a_sentence(tmp_path):
     )
     assert "make setup PYTHON=" in old.stderr
     dry = subprocess.run(
-        ["make", "--no-print-directory", "-n", "-B", "setup", "PYTHON=python3"], cwd=ROOT, capture_output=True,
-        text=True, check=True,
+        ["make", "--no-print-directory", "-n", "-B", "setup", "PYTHON=python3"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout.splitlines()  # fmt: skip
     assert dry[:2] == ["python3 scripts/check-python.py", "python3 -m venv .venv"]
 

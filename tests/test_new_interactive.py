@@ -90,7 +90,7 @@ def test_new_member_accepts_an_economy_variant_and_a_number_for_its_type(make_re
     )
     assert "economy 'Chinaa' is not in the list: did you mean 'PRC'?" in out
     assert "joined must be a date YYYY-MM-DD: '2026-02-30'" in out
-    assert "like SMESA-SEC/YYYY/NNN" in out
+    assert "in the form SMESA-SEC/YYYY/NNN" in out
     record = yaml.safe_load((root / "data/members/red-river-sme-centre.yml").read_text("utf-8"))
     assert (record["economy"], record["type"]) == ("PRC", "sme-service-centre")
     assert record["admission"] == {

@@ -23,6 +23,7 @@ from conftest import ROOT, TODAY, baseline, check
 
 from smesa.check.rules import RULES
 from smesa.check.rules import text as rules_text
+from smesa.data.config import DEFAULT_SECRETARIAT_REFERENCE, reference_form
 from smesa.data.texts import fingerprint
 
 CASE = "data/cases/2025/alpha-finance.yml"
@@ -53,7 +54,9 @@ PATH_COMMENT = re.compile(r"\A# (data/\S+\.yml)\n")
 # Example references are patterns, never numbers a reader could take for real documents
 # (tests/test_example_references.py). Here each becomes a document of a session the
 # baseline records (SMEWG60, opened on 2025-05-13), each with a serial of its own.
-SMEWG_PATTERN = re.compile(r"\b(\d{4})/SMEWGNN/NNN\b")
+# The same pattern twice in one example is one document (SM622: a reference shared);
+# NNN and MMM are two.
+SMEWG_PATTERN = re.compile(r"\b(\d{4})/SMEWGNN/(NNN|MMM)\b")
 SCE_PATTERN = re.compile(r"\b(\d{4})/SOMN/SCE/NNN\b")
 
 WITH_EXAMPLES = [r for r in RULES if r.examples[0] and r.examples[1]]
@@ -68,7 +71,17 @@ def _filled(example: str) -> str:
         filler = "Loans in six days. " * (rules_text.MAX_MARKDOWN_CHARS // 19 + 1)
         example = example.replace(LONG_LINE, filler)
     serials = itertools.count(901)
-    example = SMEWG_PATTERN.sub(lambda m: f"{m[1]}/SMEWG60/{next(serials)}", example)
+    documents: dict[str, int] = {}
+
+    def smewg(match: re.Match[str]) -> str:
+        serial = documents.setdefault(match[0], next(serials))
+        return f"{match[1]}/SMEWG60/{serial}"
+
+    example = SMEWG_PATTERN.sub(smewg, example)
+    # The Secretariat's numbers, in the form the rule pages show (no pyproject.toml in
+    # the repository the examples go into: the default form).
+    secretariat = reference_form(DEFAULT_SECRETARIAT_REFERENCE)
+    example = example.replace(secretariat.form, secretariat.example(2026, 14))
     return SCE_PATTERN.sub(lambda m: f"{m[1]}/SOM3/SCE/{next(serials)}", example)
 
 

@@ -1,9 +1,11 @@
-"""Project settings read from the repository: the site's address, from mkdocs.yml."""
+"""Project settings read from the repository: the site's address (mkdocs.yml), the
+repository's address and the form of the Secretariat's record numbers (pyproject.toml)."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 MKDOCS_FILE = "mkdocs.yml"
@@ -36,3 +38,45 @@ def repository_url(root: Path) -> str:
         return ""
     url = project.get("project", {}).get("urls", {}).get("Repository", "")
     return url.rstrip("/") if isinstance(url, str) else ""
+
+
+# The form of the Secretariat's record numbers (a member's admission, SM623). The
+# Secretariat's own numbering is not confirmed: `[tool.smesa] secretariat-reference`
+# in pyproject.toml sets it. YYYY stands for a year, each run of N for as many digits;
+# the rest is written as it is. Hints and forms show the form itself, which no record
+# can hold by mistake.
+DEFAULT_SECRETARIAT_REFERENCE = "SMESA-SEC/YYYY/NNN"
+_PLACEHOLDERS = re.compile(r"YYYY|N+")
+
+
+@dataclass(frozen=True)
+class ReferenceForm:
+    form: str  # as shown in hints: SMESA-SEC/YYYY/NNN
+    pattern: re.Pattern[str]  # what a real number of that form matches
+
+    def example(self, year: int, serial: int) -> str:
+        """A number of this form (for tests: never shown to a contributor)."""
+        return _PLACEHOLDERS.sub(
+            lambda m: f"{year:04d}" if m[0] == "YYYY" else f"{serial:0{len(m[0])}d}", self.form
+        )
+
+
+def reference_form(form: str) -> ReferenceForm:
+    parts, last = [], 0
+    for match in _PLACEHOLDERS.finditer(form):
+        parts.append(re.escape(form[last : match.start()]))
+        parts.append("[0-9]{4}" if match[0] == "YYYY" else f"[0-9]{{{len(match[0])}}}")
+        last = match.end()
+    parts.append(re.escape(form[last:]))
+    return ReferenceForm(form, re.compile("".join(parts)))
+
+
+def secretariat_reference(root: Path) -> ReferenceForm:
+    """The form of the Secretariat's record numbers: [tool.smesa] secretariat-reference,
+    or SMESA-SEC/YYYY/NNN when the project does not set it."""
+    try:
+        project = tomllib.loads((root / PROJECT_FILE).read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        project = {}
+    form = project.get("tool", {}).get("smesa", {}).get("secretariat-reference")
+    return reference_form(form if isinstance(form, str) and form else DEFAULT_SECRETARIAT_REFERENCE)

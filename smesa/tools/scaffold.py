@@ -20,6 +20,12 @@ import jinja2
 from slugify import slugify
 
 from smesa.data import models
+from smesa.data.config import (
+    DEFAULT_SECRETARIAT_REFERENCE,
+    ReferenceForm,
+    reference_form,
+    secretariat_reference,
+)
 from smesa.data.repository import Repository
 from smesa.tools.fmt import ID_PATTERN, format_text, modeline
 
@@ -53,7 +59,7 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
         Question("joined", "Joined (YYYY-MM-DD)", lambda _: dt.date.today().isoformat()),
         Question(
             "admission_ref",
-            "Number of the Secretariat's record admitting it (e.g. SMESA-SEC/YYYY/NNN)",
+            "Number of the Secretariat's record admitting it, in the form {form}",
         ),
         Question("id", "Id", lambda facts: _slug(facts.get("name_en", ""))),
     ),
@@ -184,19 +190,20 @@ def collect(
     """
     facts: dict[str, Any] = {}
     missing = []
+    numbers = secretariat_reference(repo.root if repo is not None else Path("."))
     for question in QUESTIONS[kind]:
         value = given.get(question.name)
         default = question.default(facts)
         options = choices(kind, question.name, repo) if repo is not None else None
         if value is not None:
-            facts[question.name] = _resolved(question, value, options)
+            facts[question.name] = _resolved(question, value, options, numbers)
             continue
         if ask is None:
             if default is None:
                 missing.append(question.name)
             facts[question.name] = default
             continue
-        prompt = question.prompt
+        prompt = question.prompt.format(form=numbers.form)
         if options:
             tell(_menu(options))
             prompt += " (number, id or name)"
@@ -205,7 +212,7 @@ def collect(
             if answer is None:
                 continue
             try:
-                facts[question.name] = _resolved(question, answer, options)
+                facts[question.name] = _resolved(question, answer, options, numbers)
                 break
             except ScaffoldError as error:
                 tell(f"  {error}")
@@ -283,7 +290,9 @@ def _choose(answer: str, options: dict[str, tuple[str, set[str]]], what: str) ->
     raise ScaffoldError(f"{what} {text!r} is not in the list: {hint}answer with its number or id")
 
 
-def _resolved(question: Question, answer: str, options: dict) -> str:
+def _resolved(
+    question: Question, answer: str, options: dict, numbers: ReferenceForm | None = None
+) -> str:
     """The answer checked and in the form the record takes (an id, a code, a date)."""
     name, text = question.name, str(answer).strip()
     if options:
@@ -313,8 +322,11 @@ def _resolved(question: Question, answer: str, options: dict) -> str:
         _date(text, name)
     if name == "year" and not (text.isdigit() and len(text) == 4):
         raise ScaffoldError(f"year must be four digits, like 2026: {text!r}")
-    if name == "admission_ref" and not re.fullmatch(r"\S+/\S+", text):
-        raise ScaffoldError("write the number of the Secretariat's record, like SMESA-SEC/YYYY/NNN")
+    numbers = numbers or reference_form(DEFAULT_SECRETARIAT_REFERENCE)
+    if name == "admission_ref" and not numbers.pattern.fullmatch(text):
+        raise ScaffoldError(
+            f"write the number of the Secretariat's record, in the form {numbers.form}"
+        )
     if name == "id" and (not text or not ID_PATTERN.fullmatch(text)):
         raise ScaffoldError(f"id must be lower-case words joined by hyphens: {text!r}")
     return text

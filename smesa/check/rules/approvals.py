@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from smesa.check.findings import Severity
 from smesa.check.registry import Hit, rule
 from smesa.data import models
+from smesa.data.config import DEFAULT_SECRETARIAT_REFERENCE, secretariat_reference
 from smesa.data.repository import Entry, Repository, dotted
 from smesa.tor import clauses
 
 # APEC meeting documents: year / meeting / serial, YYYY/SMEWGNN/NNN (REFERENCE.md).
 SMEWG_DOCUMENT = re.compile(r"(?P<year>\d{4})/(?P<session>SMEWG\d{2})/(?P<serial>\d{3})")
-# A Secretariat document number: letters, digits and hyphens in parts joined by '/'
-# (the Secretariat's own numbering is unconfirmed; "by email" is not a number).
-SECRETARIAT_DOCUMENT = re.compile(r"[A-Z][A-Za-z0-9-]*(?:/[A-Za-z0-9-]+)+")
+# The Secretariat's record numbers have the form [tool.smesa] secretariat-reference sets
+# (smesa.data.config: unconfirmed, SMESA-SEC/YYYY/NNN until the Secretariat says).
 EXAMPLE_REF = "YYYY/SMEWGNN/NNN"  # in hints: visibly not a real reference
 
 
@@ -144,6 +144,15 @@ def smewg_session_recorded(repo: Repository) -> Iterator[Hit]:
     Severity.WARNING,
     clauses.PRIOR_APPROVAL,
     "cite the SMEWG document that approved this output; each output has its own",
+    examples=(
+        "approval:\n  smewg:\n    date: 2025-05-20\n    ref: 2025/SMEWGNN/NNN\n"
+        "partners:\n  - name:\n      en: Acme Bank\n    kind: private-sector\n"
+        "    approval:\n      date: 2025-05-20\n      ref: 2025/SMEWGNN/NNN  # the case's own\n",
+        "approval:\n  smewg:\n    date: 2025-05-20\n    ref: 2025/SMEWGNN/NNN\n"
+        "partners:\n  - name:\n      en: Acme Bank\n    kind: private-sector\n"
+        "    approval:\n      date: 2025-05-20\n"
+        "      ref: 2025/SMEWGNN/MMM  # the decision on Acme\n",
+    ),
 )
 def approval_reference_shared(repo: Repository) -> Iterator[Hit]:
     """One SMEWG decision document approves one thing: it is not reused for another.
@@ -175,6 +184,11 @@ def approval_reference_shared(repo: Repository) -> Iterator[Hit]:
     clauses.MEMBERSHIP,
     "add admission: {date: YYYY-MM-DD, ref: <the Secretariat's document number>} from the "
     "Secretariat's record of the decision",
+    examples=(
+        "# data/members/abc.yml\nid: abc\njoined: 2026-02-16\nfounding_member: false\n",
+        "# data/members/abc.yml\nid: abc\njoined: 2026-02-16\nfounding_member: false\n"
+        f"admission:\n  date: 2026-02-10\n  ref: {DEFAULT_SECRETARIAT_REFERENCE}\n",
+    ),
 )
 def member_admission_recorded(repo: Repository) -> Iterator[Hit]:
     """A member that joined during the term carries the Secretariat's record of the
@@ -185,6 +199,7 @@ def member_admission_recorded(repo: Repository) -> Iterator[Hit]:
     their admission predates these records.
     """
     start = repo.tor.term.start
+    numbers = secretariat_reference(repo.root)
     for entry in repo.of(models.Member):
         member = entry.record
         if member.joined < start or member.founding_member:
@@ -197,12 +212,12 @@ def member_admission_recorded(repo: Repository) -> Iterator[Hit]:
             )
             continue
         ref = member.admission.ref.strip()
-        if not SECRETARIAT_DOCUMENT.fullmatch(ref):
+        if not numbers.pattern.fullmatch(ref):
             yield Hit(
                 entry,
                 ("admission", "ref"),
-                f"admission.ref is not a document number: {ref!r}",
-                "write the number of the Secretariat's record, like SMESA-SEC/YYYY/NNN",
+                f"admission.ref is not a number of the Secretariat's records: {ref!r}",
+                f"write the number of the Secretariat's record, in the form {numbers.form}",
             )
         if member.admission.date > member.joined:
             yield Hit(
