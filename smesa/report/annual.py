@@ -769,7 +769,13 @@ def _figures(report: AnnualReport, w: Words, doc: Document, *, charts_too: bool)
         if m.decisions:
             doc.add(
                 Bullets(
-                    tuple(w("decision", kind=w.kind(d.kind), text=w.t(d.text)) for d in m.decisions)
+                    tuple(
+                        # "Other: ..." would print our catch-all kind: the text says it
+                        w.t(d.text)
+                        if d.kind == "other"
+                        else w("decision", kind=w.kind(d.kind), text=w.t(d.text))
+                        for d in m.decisions
+                    )
                 )
             )
             continue

@@ -38,7 +38,10 @@ CJK_FAMILY = "Noto Sans CJK SC"
 LATIN_FAMILY = "DejaVu Sans"
 INK = "#1f1f1f"
 BAR = "#1f5f9f"  # contrast 6.6:1 on white, above the 3:1 WCAG asks of graphics
-SAMPLE_BAR = "#a9c3de"  # a sample figure: paler and hatched, in the bar's colour
+# A sample figure: a pale bar outlined in the bar's colour (the outline gives the 3:1 on
+# white). No hatching: the PDF's SVG reader (fpdf2) drops pattern fills, and the bars
+# would vanish, reading as zero.
+SAMPLE_BAR = "#c9daeb"
 TRACK = "#dde3ea"
 GRID = "#c8c8c8"
 SALT = "smesa-charts"  # fixed svg.hashsalt: the same ids on every build
@@ -385,7 +388,7 @@ def _draw_columns(
     marks: list[str],
 ) -> None:
     """Vertical bars over the years; counts above the bars when there are few. A sample
-    figure is a pale hatched bar, one not known a "?" on the axis, both in the legend."""
+    figure is a pale outlined bar, one not known a "?" on the axis, both in the legend."""
     years = [int(year) for year in labels]
     heights = [value or 0 for value in values]
     bars = ax.bar(years, heights, color=BAR, width=0.7)
@@ -395,8 +398,7 @@ def _draw_columns(
         if mark == "sample":
             bar.set_facecolor(SAMPLE_BAR)
             bar.set_edgecolor(BAR)
-            bar.set_hatch("////")
-            bar.set_linewidth(0)
+            bar.set_linewidth(1.0)
         if mark == "unknown" or value is None:
             shown.add("unknown")
             ax.annotate("?", (bar.get_x() + bar.get_width() / 2, 0), ha="center", va="bottom")
@@ -407,12 +409,15 @@ def _draw_columns(
         if "sample" in shown:
             handles.append(
                 Patch(
-                    facecolor=SAMPLE_BAR, edgecolor=BAR, hatch="////", label=words["sample"][lang]
+                    facecolor=SAMPLE_BAR, edgecolor=BAR, linewidth=1.0, label=words["sample"][lang]
                 )
             )
         if "unknown" in shown:
             handles.append(Patch(facecolor="none", label="? " + words["unknown"][lang]))
-        ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
+        # a white box: the top gridline would otherwise strike through the first entry
+        ax.legend(
+            handles=handles, loc="upper left", fontsize=8, frameon=True, framealpha=1
+        ).get_frame().set_edgecolor("none")
     if len(years) <= 12:
         ax.bar_label(bars, padding=2, fontsize=9)
         ax.set_xticks(years)
