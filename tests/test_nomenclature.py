@@ -169,3 +169,20 @@ def test_patterns_in_traditional_characters_still_match(make_repo):
     assert [f.message.split(" is not")[0] for f in check(root) if f.rule == "SM902"] == [
         "summary.zh: '宝岛'"
     ]
+
+
+def test_a_match_never_spans_two_texts(make_repo):
+    """All texts are searched as one string with a separator between them: a pattern that
+    could cross it (here `\\W+`) finds a phrase inside one text, never the end of one text
+    and the start of the next."""
+    reference = Path(__file__).parents[1] / "data/reference/nomenclature.yml"
+    terms = reference.read_text("utf-8") + (
+        "  - pattern: (?i)\\bpartner\\W+economies\\b\n    language: en\n"
+        "    use: member economies\n    why: A test.\n"
+    )
+    case = copy.deepcopy(baseline()[CASE])
+    case["title"] = {"en": "Loans for SMEs of a partner", "zh": "中小企业贷款"}
+    case["summary"] = {"en": "Economies gained; partner, economies too.", "zh": "经济体受益。"}
+    root = make_repo(changes={CASE: case}, raw={"data/reference/nomenclature.yml": terms})
+    found = [f.message.split(" is not")[0] for f in check(root) if f.rule == "SM901"]
+    assert found == ["summary.en: 'partner, economies'"]
