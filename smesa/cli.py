@@ -396,7 +396,7 @@ def _intake(args: argparse.Namespace) -> int:
     --comment), so that the workflow posts the reply either way; 2 for a wrong call."""
     from smesa.check.engine import count, run_rules
     from smesa.check.output import Report, markdown
-    from smesa.data.config import site_url
+    from smesa.data.config import secretariat_reference, site_url
     from smesa.data.repository import load_repository
     from smesa.tools import forms
     from smesa.tools.intake import IntakeError, body_from_event, intake
@@ -437,6 +437,18 @@ def _intake(args: argparse.Namespace) -> int:
     written = forms.message(
         "written", path=result.path, summary=report.summary(), summary_zh=summary_zh
     )
+    for f in findings:
+        if f.rule == "SM623" and f.message.endswith("with no admission record"):
+            labels = {field.key: field.label for field in forms.fields("member")}
+            written += "\n" + forms.message(
+                "admission_needed",
+                where=f"{f.path}:{f.line}:{f.column}",
+                path=result.path,
+                ref_label=labels["admission.ref"],
+                date_label=labels["admission.date"],
+                label=forms.accepted_label(),
+                form=secretariat_reference(root).form,
+            )
     _write_text(args.comment, written + "\n" + details)
     _write_text(
         args.pr_body,

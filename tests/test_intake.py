@@ -240,6 +240,69 @@ def test_a_recorded_form_becomes_exactly_this_record(repo, name, path, expected)
     assert "Closes #?" in (repo.parent / "pr.md").read_text("utf-8")
 
 
+MEMBER_PATH = "data/members/red-river-sme-export-support-centre.yml"
+ADMITTED_YAML = MEMBER_YAML + "admission:\n  date: 2026-05-08\n  ref: SMESA-SEC/2026/014\n"
+
+
+def test_a_member_the_secretariat_admitted_in_the_form_is_written_with_its_record(repo):
+    """The Secretariat fills in its decision before labelling: the record carries it,
+    and SM623 has nothing to say."""
+    result, outputs = run_intake(repo, body("member-admitted"))
+    assert result.returncode == 0, result.stderr
+    assert (repo / MEMBER_PATH).read_text("utf-8") == ADMITTED_YAML
+    assert outputs == {"path": MEMBER_PATH, "errors": "0"}
+    comment = (repo.parent / "comment.md").read_text("utf-8")
+    assert "0 errors, 0 warnings in 1 file" in comment and "Secretariat / 致秘书处" not in comment
+
+
+def test_a_member_without_the_secretariats_record_says_who_adds_it_where(repo):
+    run_intake(repo, body("member"))
+    comment = (repo.parent / "comment.md").read_text("utf-8")
+    assert f"`{MEMBER_PATH}:8:9` | error | [SM623 member-admission-recorded]" in comment
+    note = comment.split("**For the Secretariat / 致秘书处**", 1)[1]
+    assert f"(SM623, {MEMBER_PATH}:8:9)" in note
+    assert "fill in “The Secretariat's record admitting it (Secretariat only) /" in note
+    assert "remove the label `intake: accepted` and add it again" in note
+    assert "```yaml\nadmission:\n  date: YYYY-MM-DD\n  ref: SMESA-SEC/YYYY/NNN\n```" in note
+
+
+@pytest.mark.parametrize(
+    ("ref", "date", "problem"),
+    [
+        (
+            "by email", "2026-05-08",
+            "- The Secretariat's record admitting it (Secretariat only) / 秘书处的入盟决定编号"
+            "（仅由秘书处填写）: must be a number of the Secretariat's records, in the form "
+            "SMESA-SEC/YYYY/NNN: 'by email'",
+        ),
+        (
+            "SMESA-SEC/YYYY/NNN", "2026-05-08",  # the placeholder copied
+            "in the form SMESA-SEC/YYYY/NNN: 'SMESA-SEC/YYYY/NNN'",
+        ),
+        (
+            "SMESA-SEC/2026/014", "_No response_",
+            "- Date of the Secretariat's decision (Secretariat only) / 秘书处的决定日期（仅由秘书处"
+            "填写）: required with “The Secretariat's record admitting it (Secretariat only) / "
+            "秘书处的入盟决定编号（仅由秘书处填写）”, and left empty",
+        ),
+    ],
+)  # fmt: skip
+def test_the_secretariats_record_in_the_form_is_checked(repo, ref, date, problem):
+    text = body("member-admitted").replace("SMESA-SEC/2026/014", ref).replace("2026-05-08", date)
+    _, outputs = run_intake(repo, text)
+    assert outputs == {"path": "", "errors": "0"} and written(repo) == []
+    assert problem in (repo.parent / "comment.md").read_text("utf-8")
+
+
+def test_a_body_of_the_form_before_a_field_was_added_still_reads(repo):
+    """An issue written before the Secretariat's fields existed lacks their headings: the
+    optional fields are empty, not an error."""
+    old = body("member").split("### The Secretariat's record", 1)[0]
+    old += "### Confirmation" + body("member").split("### Confirmation", 1)[1]
+    result, outputs = run_intake(repo, old)
+    assert outputs == {"path": MEMBER_PATH, "errors": "1"}, result.stderr
+
+
 def test_a_body_edited_in_the_browser_with_crlf_reads_the_same(repo):
     result, outputs = run_intake(repo, body("case").replace("\n", "\r\n"))
     assert outputs["path"] == CASE_PATH, result.stderr

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from smesa.data import models
+from smesa.data.config import secretariat_reference
 from smesa.data.repository import Repository
 
 FORMS_DIR = ".github/ISSUE_TEMPLATE"
@@ -99,7 +100,9 @@ def form(kind: str, repo: Repository) -> dict[str, Any]:
         attributes: dict[str, Any] = {"label": field.label}
         if field.description:
             attributes["description"] = field.description
-        if field.placeholder:
+        if field.as_ == "secretariat_ref":  # the form of its numbers, visibly no number
+            attributes["placeholder"] = secretariat_reference(repo.root).form
+        elif field.placeholder:
             attributes["placeholder"] = field.placeholder
         if field.type == "dropdown":
             attributes["multiple"] = field.multiple

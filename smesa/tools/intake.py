@@ -23,6 +23,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from smesa.data import models
+from smesa.data.config import secretariat_reference
 from smesa.data.loader import load_bytes
 from smesa.data.repository import Repository
 from smesa.tools import forms
@@ -120,6 +121,15 @@ def _value(f: forms.Field, text: str, repo: Repository, problems: list[str]) -> 
             problems.append(f"{f.label}: must be a whole number, like 120: {text!r}")
             return None
         return int(text.strip())
+    if f.as_ == "secretariat_ref":
+        numbers = secretariat_reference(repo.root)
+        if not numbers.pattern.fullmatch(text.strip()):
+            problems.append(
+                f"{f.label}: must be a number of the Secretariat's records, in the form "
+                f"{numbers.form}: {text!r}"
+            )
+            return None
+        return text.strip()
     if f.as_ == "date":
         try:
             return dt.date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
@@ -181,8 +191,11 @@ def intake(body: str, repo: Repository, root: Path, kind: str | None = None) -> 
     kind = kind or detect_kind(body)
     result = Intake(kind)
     values, missing = sections(body, kind)
-    for label in missing:
-        result.problems.append(f"{label}: the field is missing (was the form's text edited?)")
+    required = {f.label for f in forms.fields(kind) if f.required}
+    required.add(forms.definitions()["confirm"]["label"])
+    for label in missing:  # an optional field added since the issue was written: empty
+        if label in required:
+            result.problems.append(f"{label}: the field is missing (was the form's text edited?)")
     record: dict[str, Any] = {"id": ""}
     if kind in ("case", "meeting"):
         record["status"] = "draft"  # the Secretariat moves it on; drafts are never shown
@@ -197,6 +210,14 @@ def intake(body: str, repo: Repository, root: Path, kind: str | None = None) -> 
             _put(record, f.key, value)
     if kind == "meeting":
         record.setdefault("attendees", [])
+    admission = record.get("admission", {})
+    if len(admission) == 1:  # the Secretariat's record is a number and a date
+        given, other = ("ref", "date") if "ref" in admission else ("date", "ref")
+        labels = {f.key: f.label for f in forms.fields(kind)}
+        result.problems.append(
+            f"{labels['admission.' + other]}: required with "
+            f"“{labels['admission.' + given]}”, and left empty"
+        )
     if values.get("confirm") is not None and "- [X]" not in values["confirm"]:
         result.problems.append("Confirmation / 确认: the box is not ticked")
     record["id"] = _record_id(kind, record)
