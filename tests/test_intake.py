@@ -519,3 +519,88 @@ def test_the_workflow_scripts_turn_a_hostile_issue_into_a_branch_and_replies(tmp
         f"issue comment 17 --body-file {runner_temp}/comment.md",
     ]
     assert "Closes #17." in (runner_temp / "pull-request.md").read_text("utf-8")
+
+
+def _run_the_workflow(tmp_path: Path, work: Path, text: str, pr_exists: bool) -> list[str]:
+    """The three `run:` scripts of intake.yml for issue 18 with `text` as its body; the
+    `gh` calls they made (`gh pr view` succeeds when `pr_exists`)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    calls = tmp_path / "gh-calls"
+    calls.write_text("", "utf-8")
+    gh = bin_dir / "gh"
+    gh.write_text(
+        '#!/usr/bin/env bash\nprintf "%s\\n" "$*" >> "$GH_CALLS"\n'
+        f'[ "$1 $2" = "pr view" ] && exit {0 if pr_exists else 1}\nexit 0\n',
+        "utf-8",
+    )
+    gh.chmod(gh.stat().st_mode | stat.S_IEXEC)
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"issue": {"number": 18, "body": text}}), "utf-8")
+    output = tmp_path / "github-output"
+    output.write_text("", "utf-8")
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir(exist_ok=True)
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_OUTPUT": str(output),
+        "RUNNER_TEMP": str(runner_temp),
+        "ISSUE_NUMBER": "18",
+        "GH_CALLS": str(calls),
+        "BASE": "main",
+    }
+    steps = _steps()
+    record = " ".join(steps["Write and check the record"]["run"].split())
+    subprocess.run(["bash", "-e", "-c", record], cwd=work, env=env, check=True)
+    outputs = dict(line.split("=", 1) for line in output.read_text("utf-8").splitlines())
+    for name in ("Open the pull request", "Post the reply on the issue"):
+        step_env = {**env, "RECORD": outputs["path"], "ERRORS": outputs["errors"]}
+        subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", steps[name]["run"]],
+            cwd=work, env=step_env, check=True, capture_output=True,
+        )  # fmt: skip
+    _git(work, "switch", "-q", "main")  # the next run starts from a fresh checkout
+    _git(work, "branch", "-q", "-D", "intake/issue-18")
+    return calls.read_text("utf-8").splitlines()
+
+
+def test_the_secretariat_labels_a_member_twice_and_the_pull_request_is_updated(tmp_path):
+    """First without its decision (a draft pull request, the note on the issue), then,
+    the issue edited, with it: the branch is pushed again and no second pull request is
+    opened. The workflow's scripts, on a clone with a local remote and a stand-in gh."""
+    remote = tmp_path / "remote.git"
+    work = tmp_path / "work"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    work.mkdir()
+    for name in ("data", ".github"):
+        shutil.copytree(ROOT / name, work / name)
+    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
+    shutil.copy(ROOT / "pyproject.toml", work / "pyproject.toml")  # the Secretariat's form
+    (work / ".venv").symlink_to(ROOT / ".venv")
+    (work / ".gitignore").write_text(".venv\n", "utf-8")
+    who = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    _git(work, "init", "-q", "-b", "main")
+    _git(work, *who, "add", ".")
+    _git(work, *who, "commit", "-qm", "base")
+    _git(work, "remote", "add", "origin", str(remote))
+    _git(work, "push", "-q", "origin", "main")
+    path = "data/members/red-river-sme-export-support-centre.yml"
+    runner_temp = tmp_path / "runner-temp"
+
+    first = _run_the_workflow(tmp_path, work, body("member"), pr_exists=False)
+    assert first[1].startswith("pr create --base main --head intake/issue-18 --draft ")
+    assert "**For the Secretariat / 致秘书处**" in (runner_temp / "comment.md").read_text("utf-8")
+    assert "admission" not in _git(remote, "show", f"intake/issue-18:{path}")
+
+    second = _run_the_workflow(tmp_path, work, body("member-admitted"), pr_exists=True)
+    assert second == [
+        "pr view intake/issue-18 --json number",
+        f"issue comment 18 --body-file {runner_temp}/comment.md",
+    ]  # no second pull request
+    assert _git(remote, "show", f"intake/issue-18:{path}").endswith(
+        "admission:\n  date: 2026-05-08\n  ref: SMESA-SEC/2026/014\n"
+    )
+    assert "0 errors, 0 warnings in 1 file" in (runner_temp / "comment.md").read_text("utf-8")
+    assert "Secretariat / 致秘书处" not in (runner_temp / "comment.md").read_text("utf-8")
