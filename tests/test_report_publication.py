@@ -256,3 +256,27 @@ def test_every_page_as_an_image(made, tmp_path):
             # the watermark's pink, on every page of a draft and nowhere else
             pink = sum(n for n, (r, g, b) in colours if r > 230 and 200 < g < 232 and b < 236)
             assert (pink > 500) is (year == 2026), (year, path.name, pink)
+
+
+def test_a_report_of_sample_records_says_so_on_every_page(made, tmp_path):
+    note = "Sample data: this report is made from illustrative records."
+    for year in (2025, 2026):
+        report, folder, reader = made[year]
+        assert report.sample
+        pages = pdf_text(reader)
+        assert note in pages[0]  # the cover
+        assert note in pages[1]  # the imprint
+        assert all("SAMPLE DATA)" in " ".join(page.split()) for page in pages[1:]), year
+        assert note in (folder / f"annual-report-{year}.en.md").read_text("utf-8")
+        assert "示例数据：本报告依据示意性记录生成" in (
+            folder / f"annual-report-{year}.zh.md"
+        ).read_text("utf-8")
+    # records that are not samples make a report without the note
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "data", root / "data")
+    for path in (root / "data").rglob("*.yml"):
+        text = path.read_text("utf-8")
+        path.write_text(text.replace("sample: true", "sample: false"), "utf-8")
+    real = annual_report(load_repository(root, DAY), 2025)
+    assert not real.sample
+    assert note not in report_markdown(real, "en")

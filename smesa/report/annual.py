@@ -147,6 +147,14 @@ class AnnualReport:
         return None
 
     @property
+    def sample(self) -> bool:
+        """True when any record the report is made from is sample data: the report
+        then says so on its cover, its imprint and every page, like the site."""
+        return (self.record is not None and self.record.sample) or any(
+            getattr(e.record, "sample", False) for e in self.repo.entries
+        )
+
+    @property
     def approved(self) -> bool:
         """True when the SMEWG approved the report: it is then fixed, not a draft."""
         return self.approval is not None
@@ -592,6 +600,8 @@ def _front(report: AnnualReport, w: Words, doc: Document) -> None:
     else:
         doc.add(Para(w("not_approved")))
     doc.add(Para(w("disclaimer")))
+    if report.sample:
+        doc.add(Note(w("sample_report_note")))
     doc.add(Heading(w("acronyms"), other=_other(w, "acronyms")))
     acronyms = [(abbr, words[w.lang]) for abbr, words in w.labels["acronym_list"].items()]
     doc.add(

@@ -77,6 +77,7 @@ def _pdf(report: AnnualReport, en: Words) -> FPDF:
 
     title = report.title("en")
     draft = None if report.approved else en("draft_mark")
+    marks = ", ".join(m for m in (draft, en("sample_mark") if report.sample else None) if m)
 
     class Publication(FPDF):
         def header(self) -> None:
@@ -96,7 +97,7 @@ def _pdf(report: AnnualReport, en: Words) -> FPDF:
             self.set_y(-14)
             self.set_font(LATIN, size=8)
             self.set_text_color(*GREY)
-            self.cell(0, 6, title + (f" ({draft})" if draft else ""), align="L")
+            self.cell(0, 6, title + (f" ({marks})" if marks else ""), align="L")
             self.set_x(self.l_margin)
             self.cell(0, 6, str(self.page_no()), align="R")
 
@@ -172,6 +173,10 @@ def _cover(pdf: FPDF, report: AnnualReport, en: Words, zh: Words) -> None:
     else:
         pdf.set_text_color(*RED)
         _line(pdf, en("draft_note", date=en.date(report.as_of)), 5.5, 10, "B")
+        pdf.set_text_color(*INK)
+    if report.sample:
+        pdf.set_text_color(*RED)
+        _line(pdf, en("sample_report_note"), 5.5, 10, "B")
         pdf.set_text_color(*INK)
     if report.record and report.record.publication_number:
         lines.append(en("publication_number", number=report.record.publication_number))
