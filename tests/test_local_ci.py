@@ -198,6 +198,31 @@ def test_a_windows_checkout_has_lf_line_endings(tmp_path):
     assert settings["files.eol"] == "\n"  # a new file saved in VS Code on Windows too
 
 
+# Modules of Python on Linux and macOS that Python on Windows has not.
+WINDOWS_LACKS = ("fcntl", "termios", "tty", "pty", "pwd", "grp", "resource", "readline")
+
+
+def test_the_laptop_path_imports_nothing_windows_lacks():
+    """`mkdocs serve` loads the hook, which loads the site build: an `import fcntl` there
+    stopped the preview on Windows before it started. Run here with those modules
+    absent: the hook, MkDocs' server and `smesa check` load and run."""
+    script = (
+        "import importlib.util, sys\n"
+        f"for name in {WINDOWS_LACKS!r}: sys.modules[name] = None\n"
+        "spec = importlib.util.spec_from_file_location('hook', 'hooks/smesa_site.py')\n"
+        "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+        "import mkdocs.commands.serve\n"
+        "import smesa.tools.scaffold, smesa.tools.translations, smesa.tools.fmt\n"
+        "from smesa.cli import main\n"
+        "sys.exit(main(['check', '--today', '2026-11-26', 'data/members/ccpsmed.yml']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode in (0, 1) and done.stderr == "", done.stderr
+    assert re.search(r"\d+ errors?, \d+ warnings? in \d+ files?", done.stdout)
+
+
 def _broken_example(make_repo) -> tuple[Path, str]:
     """The guides' example: the case they create, with a quote left open."""
     root = make_repo()

@@ -21,7 +21,6 @@ import ctypes
 import dataclasses
 import datetime as dt
 import errno
-import fcntl
 import io
 import logging
 import os
@@ -32,6 +31,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; `mkdocs serve` (the laptop preview) needs none
+    fcntl = None  # type: ignore[assignment]
 
 from mkdocs.exceptions import Abort, PluginError
 
@@ -425,6 +429,8 @@ def _lock(folder: Path, *, wait: bool = False) -> int | None:
     The lock is on the folder itself, not a file in it: it follows the folder through
     renames and puts nothing into the published site.
     """
+    if fcntl is None:
+        return None
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError:
