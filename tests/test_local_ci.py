@@ -198,6 +198,21 @@ def test_a_windows_checkout_has_lf_line_endings(tmp_path):
     assert settings["files.eol"] == "\n"  # a new file saved in VS Code on Windows too
 
 
+@pytest.mark.parametrize("lang", GUIDES)
+def test_the_windows_set_up_is_make_setups(lang):
+    """Windows has no make: the guide's two lines are the recipe's, with Scripts\\ for bin/
+    (and py -3 for python3; the version check is the pip's requires-python there)."""
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    recipe = re.search(r"^\$\(STAMP\):.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert recipe
+    lines = [line.strip() for line in recipe.group(1).splitlines()]
+    assert "$(PYTHON) -m venv $(VENV)" in lines
+    pip = next(line for line in lines if " -m pip install " in line)
+    windows = pip.replace("$(BIN)/", ".venv\\Scripts\\").replace(" --quiet", "").replace("'", '"')
+    guide = GUIDES[lang].read_text("utf-8")
+    assert f"py -3 -m venv .venv\n{windows}\n" in guide
+
+
 # Modules of Python on Linux and macOS that Python on Windows has not.
 WINDOWS_LACKS = ("fcntl", "termios", "tty", "pty", "pwd", "grp", "resource", "readline")
 
