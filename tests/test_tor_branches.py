@@ -171,3 +171,26 @@ def test_SM705_a_review_dated_after_today_is_refused(make_repo):
             "the SMEWG review is dated 2026-12-20, after today: record it once it has taken place",
         )
     ]
+
+
+def test_SM501_the_quorum_counts_the_members_active_on_the_day(make_repo):
+    """Of all members, those that joined by the plenary's day and had not withdrawn by
+    it: one joining after it and one withdrawn that day are not counted; one withdrawn
+    the day after is."""
+    files = baseline()
+    beta = files["data/members/beta.yml"]
+
+    def member(name: str, **dates) -> dict:
+        return {**copy.deepcopy(beta), "id": name, **dates}
+
+    files["data/members/gamma.yml"] = member("gamma", joined=D(2025, 10, 1))
+    for name, gone in (("delta", D(2025, 9, 16)), ("epsilon", D(2025, 9, 17))):
+        files[f"data/members/{name}.yml"] = member(name, status="withdrawn", withdrawn=gone)
+    files["data/members/zeta.yml"] = member("zeta")
+    assert found(make_repo, files, "SM501") == [
+        (
+            TOR,
+            "no annual plenary is recorded for 2025; plenary-2025 was attended by 2 of 4 "
+            "member institutions",
+        )
+    ]

@@ -17,7 +17,8 @@ that is past draft, a later Presidium term. Nothing here is a ToR figure of its 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -286,13 +287,22 @@ def plenary_attendance(repo: Repository, meeting: models.Meeting) -> tuple[int, 
     A plenary "of all members" (ToR §4.5, §5.3) counts when more than half of them
     attended, online included: our reading, since the ToR sets no quorum (SM501's page).
     """
-    members = {
-        e.id
-        for e in repo.of(models.Member)
-        if e.record.joined <= meeting.date
-        and (e.record.withdrawn is None or e.record.withdrawn > meeting.date)
-    }
+    members = repo.derived(_members_on)(meeting.date)
     return len(members & set(meeting.attendees)), len(members)
+
+
+def _members_on(repo: Repository) -> Callable[[dt.date], frozenset[str]]:
+    """The member institutions active on a day, worked out once per day asked rather
+    than once per plenary: plenaries held on one day cost one pass over the members."""
+    members = [(e.id, e.record.joined, e.record.withdrawn) for e in repo.of(models.Member)]
+
+    @functools.cache
+    def on(day: dt.date) -> frozenset[str]:
+        return frozenset(
+            i for i, joined, gone in members if joined <= day and (gone is None or gone > day)
+        )
+
+    return on
 
 
 def yearly_obligations(repo: Repository, year: int, today: dt.date) -> list[Obligation]:
