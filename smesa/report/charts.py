@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,6 +65,9 @@ class Chart:
     rows: Callable[[Repository], Rows]  # (label key, value) in drawing order
     draw_on: Callable[..., None]  # draws the rows on a matplotlib Axes
     figsize: tuple[float, float]
+    # The phone variant (inches at 96 px): 288 px wide fits a 320 px screen's column, so
+    # its 9 pt text is shown at 12 px, not scaled down.
+    narrow: tuple[float, float] = (3.0, 3.0)
 
     @property
     def words(self) -> dict[str, Any]:
@@ -302,8 +306,21 @@ def drawing(repo: Repository, name: str, lang: str) -> Drawing:
     )
 
 
-def draw(drawing: Drawing) -> bytes:
-    """The SVG of `drawing`."""
+# Characters a line of a narrow chart's label holds before it wraps.
+NARROW_LABEL = {"en": 15, "zh": 7}
+
+
+def narrow_label(label: str, lang: str) -> str:
+    """A label wrapped for the narrow variant: at spaces in English, every few characters
+    in Chinese (which has no spaces)."""
+    width = NARROW_LABEL[lang]
+    if lang == "zh":
+        return "\n".join(label[i : i + width] for i in range(0, len(label), width))
+    return textwrap.fill(label, width, break_long_words=False)
+
+
+def draw(drawing: Drawing, *, narrow: bool = False) -> bytes:
+    """The SVG of `drawing`; `narrow`: the phone variant (Chart.narrow)."""
     name, lang = drawing.name, drawing.lang
     if lang == "zh":
         require_cjk_font()
@@ -312,17 +329,22 @@ def draw(drawing: Drawing) -> bytes:
 
     chart = CHARTS[name]
     with matplotlib.rc_context(_rc(lang)):
-        fig = Figure(figsize=chart.figsize, layout="constrained")
+        fig = Figure(figsize=chart.narrow if narrow else chart.figsize, layout="constrained")
         ax = fig.add_subplot()
+        wrap = chart.draw_on is not _draw_columns and narrow  # years need no wrapping
         chart.draw_on(
             ax,
-            list(drawing.labels),
+            [narrow_label(label, lang) for label in drawing.labels]
+            if wrap
+            else list(drawing.labels),
             list(drawing.values),
             chart=chart,
             lang=lang,
             total=drawing.total,
             marks=list(drawing.marks),
         )
+        if narrow:
+            _narrow(fig, ax, chart, lang)
         buffer = io.BytesIO()
         fig.savefig(
             buffer,
@@ -335,6 +357,26 @@ def draw(drawing: Drawing) -> bytes:
             },
         )
     return compact_svg(buffer.getvalue())
+
+
+def _narrow(fig: Any, ax: Axes, chart: Chart, lang: str) -> None:
+    """Fit a drawn chart to the phone variant: years few enough to read on the axis, and
+    the legend below the plot with its words wrapped (beside it, it would not fit)."""
+    from matplotlib.ticker import MaxNLocator
+
+    if chart.draw_on is _draw_columns:
+        years = [int(tick) for tick in ax.get_xticks() if float(tick).is_integer()]
+        if len(ax.patches) <= 4:  # a few bars: no room kept for years not there
+            ax.set_xlim(min(years) - 0.8, max(years) + 0.8)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    legend = ax.get_legend()
+    if legend is not None:
+        handles = legend.legend_handles
+        words = [text.get_text() for text in legend.texts]
+        legend.remove()
+        # Chinese entries fit the width as they are.
+        wrapped = [textwrap.fill(w, 34) if lang == "en" else w for w in words]
+        fig.legend(handles, wrapped, loc="outside lower center", fontsize=9, frameon=False)
 
 
 _PATH_DATA = re.compile(rb'(?<= d=")[^"]*')
@@ -416,7 +458,7 @@ def _draw_columns(
             handles.append(Patch(facecolor="none", label="? " + words["unknown"][lang]))
         # a white box: the top gridline would otherwise strike through the first entry
         ax.legend(
-            handles=handles, loc="upper left", fontsize=8, frameon=True, framealpha=1
+            handles=handles, loc="upper left", fontsize=9, frameon=True, framealpha=1
         ).get_frame().set_edgecolor("none")
     if len(years) <= 12:
         ax.bar_label(bars, padding=2, fontsize=9)
@@ -490,17 +532,17 @@ def _draw_coverage(
 CHARTS: dict[str, Chart] = {
     chart.name: chart
     for chart in (
-        Chart("membership-growth", _membership_growth_rows, _draw_columns, (7.2, 3.6)),
-        Chart("cases-by-economy", _cases_by_economy_rows, _draw_rows, (7.2, 5.0)),
-        Chart("cases-by-topic", _cases_by_topic_rows, _draw_rows, (7.2, 4.4)),
-        Chart("cases-per-year", _cases_per_year_rows, _draw_columns, (7.2, 3.6)),
-        Chart("economy-coverage", _economy_coverage_rows, _draw_coverage, (7.2, 2.2)),
+        Chart("membership-growth", _membership_growth_rows, _draw_columns, (7.2, 3.6), (3.0, 3.2)),
+        Chart("cases-by-economy", _cases_by_economy_rows, _draw_rows, (7.2, 5.0), (3.0, 6.6)),
+        Chart("cases-by-topic", _cases_by_topic_rows, _draw_rows, (7.2, 4.4), (3.0, 6.2)),
+        Chart("cases-per-year", _cases_per_year_rows, _draw_columns, (7.2, 3.6), (3.0, 3.0)),
+        Chart("economy-coverage", _economy_coverage_rows, _draw_coverage, (7.2, 2.2), (3.0, 2.4)),
     )
 }
 
 
-def chart_file(name: str, lang: str) -> str:
-    return f"{name}.{lang}.svg"
+def chart_file(name: str, lang: str, *, narrow: bool = False) -> str:
+    return f"{name}.{lang}.narrow.svg" if narrow else f"{name}.{lang}.svg"
 
 
 def chart_files(repo: Repository) -> dict[str, bytes]:
@@ -509,6 +551,16 @@ def chart_files(repo: Repository) -> dict[str, bytes]:
     writes them with the feeds and downloads (smesa.site.build)."""
     return {
         chart_file(name, lang): draw(drawing(repo, name, lang))
+        for name in CHARTS
+        for lang in LANGUAGES
+    }
+
+
+def narrow_chart_files(repo: Repository) -> dict[str, bytes]:
+    """The phone variant of every chart in every language, as `<name>.<lang>.narrow.svg`
+    (the site serves it to narrow screens in a <picture>; the report has no use for it)."""
+    return {
+        chart_file(name, lang, narrow=True): draw(drawing(repo, name, lang), narrow=True)
         for name in CHARTS
         for lang in LANGUAGES
     }

@@ -296,6 +296,7 @@ def downloads(view: SiteView, site_url: str) -> dict[str, bytes]:
 
     files: dict[str, str | bytes] = {
         **{f"{CHARTS_DIR}/{name}": svg for name, svg in charts.chart_files(view.repo).items()},
+        **{f"{CHARTS_DIR}/{n}": svg for n, svg in charts.narrow_chart_files(view.repo).items()},
         **feeds.feed_files(view, site_url),
         **opendata.open_data_files(view, site_url),
     }

@@ -24,7 +24,7 @@ import nh3
 GENERATED_KEY = "smesa"
 GENERATED_VALUE = "generated"
 
-TAGS = nh3.ALLOWED_TAGS | {"select", "option", "label", "button"}
+TAGS = nh3.ALLOWED_TAGS | {"select", "option", "label", "button", "picture", "source"}
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "lang", "dir", "hidden", "aria-live", "aria-label"},
     # Notices kept out of Pagefind's index and snippets (smesa.site.generate).
@@ -32,6 +32,8 @@ ATTRIBUTES: dict[str, set[str]] = {
     "span": {"data-pagefind-ignore"},
     "a": {"href", "hreflang"},
     "img": {"src", "alt", "width", "height", "loading"},
+    # A chart's phone variant (statistics.md.j2), sized so that nothing shifts.
+    "source": {"srcset", "media", "width", "height"},
     "ol": {"start"},
     "th": {"align", "colspan", "rowspan", "scope", "style"},
     "td": {"align", "colspan", "rowspan", "style"},
@@ -69,7 +71,8 @@ def _own_images_only(element: str, attribute: str, value: str) -> str | None:
     """Keep an image's address only when it is one of the site's own assets (the charts):
     another host would learn who reads the page and some readers cannot reach it (SM142),
     and a path a contributor wrote names nothing (SM143)."""
-    if element == "img" and attribute == "src" and not _SITE_ASSET.match(value.strip()):
+    own = (("img", "src"), ("source", "srcset"))
+    if (element, attribute) in own and not _SITE_ASSET.match(value.strip()):
         return None
     return value
 

@@ -194,30 +194,54 @@ def test_tables_scroll_inside_themselves_with_a_cue(
     assert overflowing or width > 320
 
 
+# The smallest text a chart draws, in px at its own size (9 pt; smesa.report.charts).
+CHART_TEXT_PX = 12
+
+
+@pytest.mark.parametrize("width", (320, 390, DESKTOP))
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_charts_are_legible_and_sized_on_a_phone(
-    phone: BrowserContext, base_url: str, lang: str
+def test_charts_are_legible_and_sized_at_every_width(
+    browser: Browser, base_url: str, lang: str, width: int
 ) -> None:
-    """Every image has its size (no layout shift) and no chart is drawn smaller than its
-    own size: the smallest text of a chart is 9 pt = 12 px at that size."""
-    page = open_at(phone, base_url + LANGUAGES[lang] + PAGE_KINDS["statistics"])
+    """Every chart is sized before it loads (no layout shift) and shown at its own size:
+    its smallest text is 12 px on screen. Phones get the narrow variant (288 px), so it
+    fits the column instead of scrolling at 691 px."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = open_at(context, base_url + LANGUAGES[lang] + PAGE_KINDS["statistics"])
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.wait_for_function(
         "[...document.querySelectorAll('article img')].every((img) => img.complete)"
     )
     images = page.evaluate(
-        """() => [...document.querySelectorAll("article img")].map((img) => ({
-            src: img.getAttribute("src"),
-            width: Number(img.getAttribute("width")),
-            height: Number(img.getAttribute("height")),
-            shown: img.getBoundingClientRect().width,
-        }))"""
+        """() => [...document.querySelectorAll("article img.smesa-chart")].map((img) => {
+            const source = img.closest("picture")?.querySelector("source");
+            const narrow = img.currentSrc.endsWith(".narrow.svg");
+            const sized = narrow ? source : img;
+            return {
+                src: img.currentSrc.split("/").pop(),
+                narrow,
+                width: Number(sized.getAttribute("width")),
+                height: Number(sized.getAttribute("height")),
+                natural: img.naturalWidth,
+                shown: img.getBoundingClientRect().width,
+                shownHeight: img.getBoundingClientRect().height,
+                column: img.closest("article").clientWidth,
+            };
+        })"""
     )
-    page.close()
+    context.close()
     assert len(images) >= 5
     for image in images:
+        assert image["narrow"] == (width < 768), image
         assert image["width"] > 0 and image["height"] > 0, image
-        assert image["shown"] >= image["width"] - 1, image
+        # Drawn at the size it announced, and shown at that size: nothing shifts, and the
+        # text is drawn at its own size, not scaled down.
+        assert abs(image["natural"] - image["width"]) <= 1, image
+        ratio = image["height"] / image["width"]
+        assert abs(image["shownHeight"] - image["shown"] * ratio) <= 1, image
+        assert CHART_TEXT_PX * image["shown"] / image["natural"] >= CHART_TEXT_PX - 0.1, image
+        if width >= 320:
+            assert image["shown"] <= image["column"], image
 
 
 def test_home_and_statistics_do_not_shift_while_loading(browser: Browser, base_url: str) -> None:
