@@ -188,6 +188,7 @@ def make_site_repository(target: Path, members: int, cases: int) -> tuple[int, i
         record["id"] = f"member-{i:04d}"
         _renumber(record, ("name",), f"{i:04d}")
         _write_yaml(data / "members" / f"{record['id']}.yml", record)
+    serials: dict[str, Iterator[int]] = {}
     for i in range(max(0, cases - len(case_src))):
         source, original = case_src[i % len(case_src)]
         record = copy.deepcopy(original)
@@ -195,9 +196,21 @@ def make_site_repository(target: Path, members: int, cases: int) -> tuple[int, i
         if new_members:
             record["member"] = f"member-{i % new_members:04d}"
         _renumber(record, ("title",), f"{i:04d}")
+        _own_document(record, serials)
         _write_yaml(source.parent / f"{record['id']}.yml", record)
     published = len(_records(data / "cases", lambda r: r["status"] == "published"))
     return len(list((data / "members").glob("*.yml"))), published
+
+
+def _own_document(record: dict, serials: dict[str, Iterator[int]]) -> None:
+    """Give a copied case an SMEWG document of its own, of the session and date its
+    original's approval names (one reference shared by two outputs is SM622)."""
+    smewg = (record.get("approval") or {}).get("smewg")
+    if not smewg:
+        return
+    year, session, _ = str(smewg["ref"]).split("/")
+    serial = next(serials.setdefault(session, iter(SERIALS)))
+    smewg["ref"] = f"{year}/{session}/{serial:03d}"
 
 
 def _write_yaml(path: Path, record: dict) -> None:
