@@ -113,6 +113,7 @@ def baseline() -> dict[str, dict[str, Any]]:
             "title": text("Recommendations 2025", "2025年建议书"),
             "summary": text("Three issues.", "三个问题。"),
             "target_meeting": "SMEWG61",
+            "meeting": "presidium-2025-06",
             "submitted": dt.date(2025, 8, 1),
             "issues": [
                 {
@@ -120,6 +121,24 @@ def baseline() -> dict[str, dict[str, Any]]:
                     "text": text("Late payment hurts SMEs.", "拖欠账款影响中小企业。"),
                     "economies": ["PRC"],
                     "topics": ["access-to-finance"],
+                }
+            ],
+        },
+        # The Presidium meeting that discussed the paper (SM615); a draft, like the
+        # sessions below, so that no page, count or report of the baseline shows it.
+        "data/meetings/presidium-2025-06.yml": {
+            "id": "presidium-2025-06",
+            "sample": True,
+            "status": "draft",
+            "type": "presidium",
+            "title": text("Presidium meeting", "主席团会议"),
+            "date": dt.date(2025, 6, 24),
+            "mode": "online",
+            "attendees": ["alpha"],
+            "decisions": [
+                {
+                    "kind": "proposal-endorsement",
+                    "text": text("Paper endorsed.", "通过建议书。"),
                 }
             ],
         },

@@ -55,7 +55,7 @@ def test_clean_repository_exits_0(make_repo):
     result = smesa("check", "--today", "2026-11-26", cwd=make_repo())
     assert (result.returncode, result.stdout, result.stderr) == (
         0,
-        "0 errors, 0 warnings in 15 files\n",
+        "0 errors, 0 warnings in 16 files\n",
         "",
     )
 
@@ -70,7 +70,7 @@ def test_text_format(broken_case):
         f"{CASE}:14:9: warning SM901 summary.en: 'member countries' is not APEC usage "
         f"(APEC members are economies, not countries.) (write 'member economies') "
         f"<{SITE}rules/sm901/>",
-        "1 error, 1 warning in 15 files",
+        "1 error, 1 warning in 16 files",
     ]
 
 
@@ -102,7 +102,7 @@ def test_escaping_follows_the_actions_toolkit():
 def test_json_format(broken_case):
     result = smesa("check", "--format", "json", "--today", "2026-11-26", cwd=broken_case)
     document = json.loads(result.stdout)
-    assert document["summary"] == {"errors": 1, "warnings": 1, "files": 15}
+    assert document["summary"] == {"errors": 1, "warnings": 1, "files": 16}
     assert document["findings"][0] == {
         "path": CASE,
         "line": 10,
@@ -209,7 +209,7 @@ def test_annotations_only_on_changed_lines_and_full_summary(make_repo, tmp_path)
         "error file=data/members/gamma.yml,line=1,col=1,title=SM002 schema-invalid",
     ]
     report = summary.read_text("utf-8")
-    assert report.startswith("### ❌ smesa check: 6 errors, 0 warnings in 16 files\n")
+    assert report.startswith("### ❌ smesa check: 6 errors, 0 warnings in 17 files\n")
     assert report.count("\n| `data/members/") == 6
 
 

@@ -35,6 +35,7 @@ RULES = (
     "SM610",
     "SM613",
     "SM614",
+    "SM615",
 )
 
 
@@ -253,6 +254,46 @@ def test_SM603_smewg_sessions_and_presidium_meetings_are_set_apart(shipped):
     )
     edit(shipped, PLENARY, "type: plenary", "type: presidium")
     assert found(shipped, "SM603") == []
+
+
+# -- §6.2: the Presidium discusses the recommendation paper -----------------------------
+
+PAPER_2026 = "data/proposals/recommendations-2026.yml"
+
+
+def test_SM615_a_paper_no_meeting_discussed(shipped):
+    edit(shipped, PAPER, "meeting: presidium-2025-06\n", "")
+    assert found(shipped, "SM615") == [
+        (PAPER, "the paper names no meeting of the Presidium that discussed it (ToR §6.2)")
+    ]
+
+
+def test_SM615_an_smewg_session_does_not_discuss_it_for_the_presidium(shipped):
+    edit(shipped, PAPER, "meeting: presidium-2025-06", "meeting: smewg60")
+    assert found(shipped, "SM615") == [
+        (
+            PAPER,
+            "smewg60 is an SMEWG session: the Presidium discusses the paper at its own meeting "
+            "or the plenary",
+        )
+    ]
+
+
+def test_SM615_the_discussion_comes_first_and_is_in_the_minutes(shipped):
+    # the 2026 paper was endorsed at the 2026 plenary, before it was submitted
+    edit(shipped, PAPER_2026, "submitted: 2026-10-09", "submitted: 2026-09-01")
+    edit(shipped, "data/meetings/plenary-2026.yml", "kind: proposal-endorsement", "kind: other")
+    assert found(shipped, "SM615", dt.date(2026, 12, 1)) == [
+        (
+            PAPER_2026,
+            "plenary-2026 was held on 2026-09-22, after the paper was submitted on 2026-09-01",
+        ),
+        (
+            PAPER_2026,
+            "the minutes of plenary-2026 record no discussion of the paper (a decision of kind "
+            "proposal-endorsement)",
+        ),
+    ]
 
 
 # -- Guidelines for Managing Cooperation with Non-Members: approval first --------------

@@ -129,8 +129,8 @@ FEATURES: tuple[Feature, ...] = (
         (PLATFORM, clauses.OUTPUTS_IN_ENGLISH),
     ),
     Feature(
-        "Recommendation papers name the meeting that discussed them (`meeting`); the "
-        "annual report lists the Presidium's decisions",
+        "Recommendation papers name the meeting that discussed them (`meeting`, SM615); "
+        "the annual report lists the Presidium's decisions",
         "smesa.data.models.Proposal, smesa.report.annual",
         (PRESIDIUM_DISCUSSES_PAPER,),
     ),

@@ -61,6 +61,7 @@ RULES: tuple[Rule, ...] = (
     tor.placeholder_left,  # SM612
     tor.alliance_website,  # SM613
     tor.presidium_acts_at_alliance_meetings,  # SM614
+    tor.paper_discussed_by_presidium,  # SM615
     approvals.smewg_reference_form,  # SM620
     approvals.smewg_session_recorded,  # SM621
     approvals.approval_reference_shared,  # SM622

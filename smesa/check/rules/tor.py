@@ -218,6 +218,70 @@ def presidium_acts_at_alliance_meetings(repo: Repository) -> Iterator[Hit]:
                 )
 
 
+@rule(
+    "SM615",
+    "paper-discussed-by-presidium",
+    Severity.WARNING,
+    coverage.PRESIDIUM_DISCUSSES_PAPER,
+    "set meeting: to the Presidium meeting or plenary whose minutes record its discussion "
+    "(a decision of kind proposal-endorsement), held before the paper was submitted",
+    examples=(
+        "# data/proposals/recommendations-2025.yml\nid: recommendations-2025\nmeeting: smewg60\n",
+        "# data/proposals/recommendations-2025.yml\nid: recommendations-2025\n"
+        "meeting: presidium-2025-06\n",
+    ),
+)
+def paper_discussed_by_presidium(repo: Repository) -> Iterator[Hit]:
+    """A recommendation paper is discussed by the Presidium before it goes to the SMEWG.
+
+    ToR §6.2 gives the Presidium the discussion of the paper submitted to the SMEWG. A
+    paper past draft names in `meeting` the meeting that discussed it: a Presidium
+    meeting, or an annual plenary (the Presidium is the heads of the member
+    organisations, §6, so their plenary discusses as the Presidium), held on or before
+    the paper's submission, whose minutes record a decision of kind
+    `proposal-endorsement`. A warning, not an error: the ToR names the discussion among
+    the Presidium's functions without a form or a deadline for it.
+    """
+    meetings = repo.index(models.Meeting)
+    for entry in repo.of(models.Proposal):
+        paper = entry.record
+        if paper.status == "draft":
+            continue
+        if paper.meeting is None:
+            yield Hit(
+                entry,
+                ("status",),
+                "the paper names no meeting of the Presidium that discussed it (ToR §6.2)",
+            )
+            continue
+        found = meetings.get(paper.meeting)
+        if found is None:  # SM103 reports the unknown id
+            continue
+        meeting = found.record
+        if meeting.type == "smewg":
+            yield Hit(
+                entry,
+                ("meeting",),
+                f"{paper.meeting} is an SMEWG session: the Presidium discusses the paper at "
+                "its own meeting or the plenary",
+            )
+            continue
+        if paper.submitted and meeting.date > paper.submitted:
+            yield Hit(
+                entry,
+                ("meeting",),
+                f"{paper.meeting} was held on {meeting.date}, after the paper was submitted on "
+                f"{paper.submitted}",
+            )
+        if not any(d.kind == "proposal-endorsement" for d in meeting.decisions):
+            yield Hit(
+                entry,
+                ("meeting",),
+                f"the minutes of {paper.meeting} record no discussion of the paper (a decision "
+                "of kind proposal-endorsement)",
+            )
+
+
 def _approval_deadline(record: models.Record) -> tuple[str, dt.date | None]:
     """The date an SMEWG approval must precede, and the field it comes from: a
     publication's date of publication, an event's first day, a body's establishment.
