@@ -394,6 +394,7 @@ def _forms(args: argparse.Namespace) -> int:
 def _intake(args: argparse.Namespace) -> int:
     """Exit 0 when the form was handled (a record written, or the reasons why not in
     --comment), so that the workflow posts the reply either way; 2 for a wrong call."""
+    from smesa.check import translate
     from smesa.check.engine import count, run_rules
     from smesa.check.output import Report, markdown
     from smesa.data.config import secretariat_reference, site_url
@@ -449,7 +450,10 @@ def _intake(args: argparse.Namespace) -> int:
                 label=forms.accepted_label(),
                 form=secretariat_reference(root).form,
             )
-    _write_text(args.comment, written + "\n" + details)
+    # The findings in Chinese too, for contributors who read it better (as --lang zh).
+    chinese = Report(translate.findings(findings, "zh"), 1, site_url(root), lang="zh")
+    in_chinese = markdown(chinese) if findings else ""
+    _write_text(args.comment, written + "\n" + details + ("\n" + in_chinese if in_chinese else ""))
     _write_text(
         args.pr_body,
         forms.message("pull_request", kind=result.kind, issue=issue, findings=details),

@@ -264,6 +264,10 @@ def test_a_member_without_the_secretariats_record_says_who_adds_it_where(repo):
     assert "fill in “The Secretariat's record admitting it (Secretariat only) /" in note
     assert "remove the label `intake: accepted` and add it again" in note
     assert "```yaml\nadmission:\n  date: YYYY-MM-DD\n  ref: SMESA-SEC/YYYY/NNN\n```" in note
+    # and the findings again in Chinese, as smesa check --lang zh prints them
+    assert "### ❌ smesa check: 1 个错误，0 个警告，共检查 1 个文件" in note
+    assert f"| `{MEMBER_PATH}:8:9` | 错误 | [SM623 member-admission-recorded]" in note
+    assert "加入日期为 2026-05-12（在存续期内），但没有入盟记录" in note
 
 
 @pytest.mark.parametrize(
