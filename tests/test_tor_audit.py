@@ -36,6 +36,7 @@ RULES = (
     "SM613",
     "SM614",
     "SM615",
+    "SM621",
 )
 
 
@@ -254,6 +255,19 @@ def test_SM603_smewg_sessions_and_presidium_meetings_are_set_apart(shipped):
     )
     edit(shipped, PLENARY, "type: plenary", "type: presidium")
     assert found(shipped, "SM603") == []
+
+
+def test_SM621_an_approval_is_tied_to_the_session_that_gave_it(shipped):
+    case = "data/cases/2025/yongjiang-sme-financing-fast-track.yml"
+    edit(
+        shipped,
+        case,
+        "    date: 2025-05-13\n    ref: 2025/SMEWG60/011",
+        "    date: 2025-04-30\n    ref: 2025/SMEWG60/011",
+    )
+    assert found(shipped, "SM621") == [
+        (case, "approval.smewg.date is 2025-04-30, before SMEWG60 opened on 2025-05-13")
+    ]
 
 
 # -- §6.2: the Presidium discusses the recommendation paper -----------------------------
