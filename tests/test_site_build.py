@@ -295,6 +295,10 @@ def test_statistics_pages_show_every_chart_in_their_language(site: Path):
             target = (site / page).parent / src
             assert target.resolve() == (site / f"assets/charts/{name}.{lang}.svg").resolve()
             assert ET.parse(target).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+        # the membership history's sample figures say so in the chart's table (SM707)
+        sample = "19 (sample figure, not a count)" if lang == "en" else "19（示例数据，非统计数）"
+        assert f'<td>2004</td>\n<td style="text-align:right">{sample}</td>' in html
+        assert '<td>2003</td>\n<td style="text-align:right">19</td>' in html
 
 
 def test_no_third_party_requests_from_pages(files: dict[str, str]):
