@@ -3,10 +3,11 @@
 A contributor copies what a hint shows: an example "2025/SMEWG60/011" ends up in a
 record as if the SMEWG had decided it. So every example reference is a pattern
 (YYYY/SMEWGNN/NNN, YYYY/SOMN/SCE/NNN, APEC#2YY-SM-NN.N, SMESA-SEC/YYYY/NNN). This scans
-what the check and the ToR logic can print or publish: each rule's title, description
-(its page), fix and examples; every string in the source of smesa/check/, smesa/tor/
-and the models (messages, hints, schema descriptions); the Chinese messages; and the
-rule page templates.
+what the package can print or publish as ours: each rule's title, description (its
+page), fix and examples; every string in the source of smesa/ (messages, hints, schema
+descriptions, prompts of `smesa new`); every label file and template (the Chinese
+messages, the issue forms' words, the rule pages); and the issue forms themselves.
+The records in data/ are sample data, marked so, and not scanned.
 """
 
 from __future__ import annotations
@@ -29,18 +30,14 @@ REAL_LOOKING = re.compile(
     r"|\b[A-Z][A-Z0-9]*-[A-Z]+/\d{4}/\d+"
     r"|\b97[89][- ]?\d{1,5}[- ]\d+[- ]\d+[- ]\d\b"
 )
-SOURCES = sorted(
+SOURCES = sorted((ROOT / "smesa").rglob("*.py"))
+TEXTS = sorted(
     [
-        *(ROOT / "smesa" / "check").rglob("*.py"),
-        *(ROOT / "smesa" / "tor").rglob("*.py"),
-        ROOT / "smesa" / "data" / "models.py",
+        *(ROOT / "smesa" / "templates").rglob("*.yml"),
+        *(ROOT / "smesa" / "templates").rglob("*.j2"),
+        *(ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml"),
     ]
 )
-TEXTS = [
-    ROOT / "smesa" / "templates" / "messages.zh.yml",
-    ROOT / "smesa" / "templates" / "rule.md.j2",
-    ROOT / "smesa" / "templates" / "rules.md.j2",
-]
 
 
 def real_looking(text: str) -> list[str]:
@@ -112,11 +109,12 @@ def test_no_message_or_hint_in_the_source_shows_one():
         for text in strings_of(path)
         if (hits := real_looking(text))
     }
-    assert len(SOURCES) > 20  # the scan reads the rule modules
+    assert len(SOURCES) > 50  # the scan reads the package
     assert found == {}
 
 
-def test_no_chinese_message_or_rule_template_shows_one():
+def test_no_label_file_template_or_issue_form_shows_one():
+    assert {"messages.zh.yml", "rule.md.j2", "forms.yml"} <= {p.name for p in TEXTS}
     found = {
         str(path.relative_to(ROOT)): hits
         for path in TEXTS
