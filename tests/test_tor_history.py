@@ -144,3 +144,14 @@ def test_sample_and_unknown_bars_are_drawn_apart():
     # one, and the sample bars are filled (a pattern fill would vanish from the PDF)
     assert counted != plain
     assert charts.SAMPLE_BAR.encode() in counted and b"<pattern" not in counted
+
+
+def test_SM707_the_history_starts_at_the_founding(shipped):
+    text = (shipped / TOR).read_text("utf-8")
+    start = text.index("  - year: 2003\n")
+    end = text.index("  - sample: true\n    year: 2004\n")
+    (shipped / TOR).write_text(text[:start] + text[end:], "utf-8")
+    assert [m for _, m in found(shipped)] == [
+        "the history does not start at the founding in 2003 (§3: 19 institutions)",
+        "the history has no entry for 2003",
+    ]
