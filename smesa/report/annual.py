@@ -845,7 +845,7 @@ def _figures(report: AnnualReport, w: Words, doc: Document, *, charts_too: bool)
             (w.date(a.date), forum.get(a.forum, a.forum), a.ref, w.approved_what(a))
             for a in r.approvals
         ]
-        header = (w("col_date"), w("col_forum"), w("col_reference"), w("col_record"))
+        header = (w("col_date"), w("col_forum"), w("col_reference"), w("col_approved"))
         doc.add(
             _table(
                 doc,
