@@ -416,4 +416,8 @@ def test_unused_theme_assets_are_not_deployed(site: Path):
     for path in (site / "assets").rglob("*"):
         if path.suffix in (".js", ".css"):
             assert b"sourceMappingURL" not in path.read_bytes(), path
-    assert any(a.startswith("assets/javascripts/bundle.") for a in assets)  # the theme's own
+    # Material's bundle and palettes: no page loads them (overrides/main.html).
+    assert not [a for a in assets if "/bundle." in a or "/palette." in a]
+    assert any(a.startswith("assets/stylesheets/main.") for a in assets)  # the theme's own
+    pages = [p.read_text("utf-8") for p in site.rglob("*.html")]
+    assert not [page for page in pages if "/bundle." in page or "/palette." in page]

@@ -3,17 +3,12 @@
 static-i18n rewrites ``extra.alternate`` for every page so the language selector points at
 the same page in the other language. Material renders that list twice: as
 ``<link rel="alternate" hreflang>`` in ``<head>`` (relative URLs, but search engines want
-absolute ones) and as the selector menu. Material's bundle then fetches ``sitemap.xml``
-next to every ``<link rel="alternate">`` (``/about/sitemap.xml``, ``/zh/about/sitemap.xml``),
-which 404s on every page, logs console errors, and on click sends the reader to the
-slash-less URL (one extra redirect). That "stay on page" script was designed for languages
-in sibling folders with a sitemap at each root; it cannot work with the default language
-at the site root, and it is not needed here because each selector link already targets
-the right page.
+absolute ones) and as the selector menu. Material's bundle would fetch ``sitemap.xml``
+next to every ``<link rel="alternate">`` to "stay on page"; the pages do not load the
+bundle (overrides/main.html), and each selector link already targets the right page.
 
-So: head links become absolute (from ``site_url``), the selector keeps page-relative links
-(``overrides/partials/alternate.html`` reads ``switch_link``), and the bundle's alternate
-script is told to skip ``<link>`` elements carrying ``hreflang``.
+So: head links become absolute (from ``site_url``), and the selector keeps page-relative
+links (``overrides/partials/alternate.html`` reads ``switch_link``).
 """
 
 from __future__ import annotations
@@ -32,11 +27,6 @@ from smesa.site import i18n
 # where static-i18n and Material say `zh`.
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
 _ZH_ROOT = re.compile(r'<html lang="zh"(?=[ >])')
-
-# Material 9.8.1 (pinned) selects every head alternate link with this exact call.
-BUNDLE_GLOB = "assets/javascripts/bundle.*.min.js"
-BUNDLE_SELECTOR = 'M("link[rel=alternate]")'
-PATCHED_SELECTOR = 'M("link[rel=alternate]:not([hreflang])")'
 
 
 def absolute_alternates(alternates: list[dict[str, Any]], site_url: str) -> list[dict[str, Any]]:
@@ -81,28 +71,6 @@ def language_root_alternates(config: MkDocsConfig) -> None:
     """
     roots = i18n.plugin(config).extra_alternate
     _replace(config, absolute_alternates(roots, config.site_url))
-
-
-def patch_alternate_script(site_dir: str | Path) -> Path:
-    """Stop Material's bundle from fetching ``sitemap.xml`` beside each hreflang link.
-
-    Fails the build when the bundle no longer contains the expected call, so a Material
-    upgrade cannot silently bring the 404s back. Safe to run twice.
-    """
-    bundles = sorted(Path(site_dir).glob(BUNDLE_GLOB))
-    if len(bundles) != 1:
-        raise PluginError(f"expected one Material bundle {BUNDLE_GLOB}, found {len(bundles)}")
-    bundle = bundles[0]
-    script = bundle.read_text(encoding="utf-8")
-    if script.count(PATCHED_SELECTOR) == 1:
-        return bundle
-    if script.count(BUNDLE_SELECTOR) != 1:
-        raise PluginError(
-            f"{bundle.name}: Material's alternate-link selector {BUNDLE_SELECTOR} not found "
-            "exactly once; review smesa/site/alternates.py for this Material version"
-        )
-    bundle.write_text(script.replace(BUNDLE_SELECTOR, PATCHED_SELECTOR), encoding="utf-8")
-    return bundle
 
 
 def mark_simplified_chinese(site_dir: str | Path) -> int:

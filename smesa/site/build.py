@@ -24,6 +24,7 @@ import errno
 import io
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -82,6 +83,25 @@ def build_day(config: Any) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise Abort(f"{TODAY_VARIABLE} must be a YYYY-MM-DD date: {value!r}") from None
+
+
+_PLAIN_TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
+
+
+def wrap_tables(html: str) -> str:
+    """Each table of a page's Markdown in the frames Material's script would put it in
+    (``.md-typeset__scrollwrap > .md-typeset__table``): written here, it scrolls inside
+    its frame without a script, and nothing moves when the page loads."""
+    if "<table>" not in html:
+        return html
+    return _PLAIN_TABLE.sub(
+        lambda found: (
+            '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+            + found.group(0)
+            + "</div></div>"
+        ),
+        html,
+    )
 
 
 class SiteBuild:
@@ -170,6 +190,7 @@ class SiteBuild:
             # Only a hook file without on_nav gets here: MkDocs read a page being written.
             raise PluginError(f"{page.file.src_uri} was read before the pages were written")
         _refuse_unslugged_headings(page)
+        html = wrap_tables(html)
         if not sanitize.is_generated(page.meta):
             return html
         if self.sanitizer is None:  # the build began without on_config: clean it now

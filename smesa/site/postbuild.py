@@ -20,18 +20,20 @@ SEARCH = f"{pagefind.OUTPUT_SUBDIR}/"
 # Material's own search (lunr and its worker) is not used: search is Pagefind. Source
 # maps serve developers' tools only. About 2.2 MB that no reader needs.
 UNUSED_THEME_FOLDERS = ("assets/javascripts/lunr", "assets/javascripts/workers")
+# No page loads Material's bundle (overrides/main.html) or a palette (smesa.css has the
+# colours).
+UNUSED_THEME_FILES = ("assets/javascripts/bundle.*.min.js", "assets/stylesheets/palette.*.min.css")
 _SOURCE_MAP_COMMENT = re.compile(rb"\n?/[/*]# sourceMappingURL=\S+(?: \*/)?\s*$")
 
 
 def finish_site(config: MkDocsConfig, *, search_optional: bool = False) -> None:
-    """Patch Material's alternate script, index every language with Pagefind, then read
+    """Remove the theme's unused files, index every language with Pagefind, then read
     back every file written and refuse a site that holds anything active.
 
     `search_optional` (a `mkdocs serve` preview): without Pagefind, which comes from npm,
     the preview has no search rather than no pages, so a contributor's laptop needs
     neither npm nor root. A build to publish always needs it."""
     site = Path(config.site_dir)
-    alternates.patch_alternate_script(site)
     prune_theme_assets(site)
     if search_optional and not pagefind.available():
         pagefind.log.info(  # a warning would stop a strict build
@@ -58,6 +60,9 @@ def prune_theme_assets(site: Path) -> None:
     """Remove the theme's files that no page uses (and the comments that name maps)."""
     for folder in UNUSED_THEME_FOLDERS:
         shutil.rmtree(site / folder, ignore_errors=True)
+    for pattern in UNUSED_THEME_FILES:
+        for path in site.glob(pattern):
+            path.unlink()
     for kind in ("javascripts", "stylesheets"):
         for source_map in (site / "assets" / kind).rglob("*.map"):
             source_map.unlink()
