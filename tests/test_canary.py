@@ -364,6 +364,7 @@ def referencing(canaries: Canaries, *, published: bool = False) -> dict[str, dic
     proposal = files["data/proposals/recommendations-2025.yml"]
     proposal.update(
         status="published",
+        published=dt.date(2025, 8, 2),  # after its approval, as SM603 and SM611 ask
         meeting=meetings["approved"]["id"],
         approval={"smewg": {"date": dt.date(2025, 5, 20), "ref": "2025/SMEWG60/011"}},
     )
