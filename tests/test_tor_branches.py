@@ -194,3 +194,20 @@ def test_SM501_the_quorum_counts_the_members_active_on_the_day(make_repo):
             "member institutions",
         )
     ]
+
+
+def test_SM704_a_value_a_revision_changed_is_named_as_the_revisions_not_the_tors(make_repo):
+    """After a revision that counts, tor.yml states the revised value: the old one is
+    reported against the revision, not quoted as the ToR's words."""
+    revision = {
+        "approval": {"date": D(2026, 5, 12), "ref": "2026/SMEWG62/020"},
+        "summary": {"en": "Approval for cases and reports only."},
+        "sets": {"approval_required": ["cases", "reports"]},
+    }
+    files = with_tor(revisions=[revision])
+    assert [m for _, m in found(make_repo, files, "SM704")] == [
+        "approval_required is activities, bodies, cases, meetings, proposals, reports, but "
+        "the last recorded revision that counts sets cases, reports"
+    ]
+    files[TOR]["approval_required"] = ["cases", "reports"]
+    assert found(make_repo, files, "SM704") == []

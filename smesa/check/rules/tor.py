@@ -881,15 +881,30 @@ def tor_change_recorded(repo: Repository) -> Iterator[Hit]:
             )
             continue
         words = by_key[key]
-        revisable = key in adopted.REVISABLE
-        yield Hit(
-            tor,
-            path,
-            f"{key} is {_listed(stated)}, but the ToR sets {_listed(backed)} "
-            f"({words.section}: {words.zh})"
-            + (" and no recorded revision changes it" if revisable else ""),
-            None if revisable else f"restore {key}: it is the ToR's text, not a setting",
-        )
+        if key not in adopted.REVISABLE:
+            yield Hit(
+                tor,
+                path,
+                f"{key} is {_listed(stated)}, but the ToR sets {_listed(backed)} "
+                f"({words.section}: {words.zh})",
+                f"restore {key}: it is the ToR's text, not a setting",
+            )
+        elif _listed(backed) == _listed(words.value):
+            yield Hit(
+                tor,
+                path,
+                f"{key} is {_listed(stated)}, but the ToR sets {_listed(backed)} "
+                f"({words.section}: {words.zh}) and no recorded revision changes it",
+            )
+        else:
+            yield Hit(
+                tor,
+                path,
+                f"{key} is {_listed(stated)}, but the last recorded revision that counts sets "
+                f"{_listed(backed)}",
+                f"write {key}: {_listed(backed)}, or record the revision that sets "
+                f"{_listed(stated)}",
+            )
     for i, revision in enumerate(repo.tor.revisions):
         decided = revision.approval.date
         if problem := parameters.ref_problem(revision.approval.ref, "SMEWG", decided):
