@@ -138,6 +138,23 @@ def test_no_markdown_residue(pages: dict[str, LexborHTMLParser]) -> None:
     assert found == []
 
 
+# Words run together where a template printed a separator: "Liqun,School",
+# "University(since", "endorsement:Members".
+RUN_TOGETHER = re.compile(r"[a-z][,;:)][A-Za-z]|[a-z]\([a-z]")
+
+
+def test_no_words_run_together_in_english(pages: dict[str, LexborHTMLParser]) -> None:
+    found = []
+    for rel, tree in pages.items():
+        if rel.startswith(("zh/", *CONTRIBUTORS)):
+            continue
+        for _, text in blocks(tree):
+            found += [
+                f"{rel}: {hit.group(0)!r} in {text[:70]!r}" for hit in RUN_TOGETHER.finditer(text)
+            ]
+    assert found == []
+
+
 def test_every_heading_has_content(pages: dict[str, LexborHTMLParser]) -> None:
     """A heading followed by a heading of the same or a higher level heads nothing (the
     "Minutes" heading whose sections sat beside it)."""
@@ -235,3 +252,29 @@ def test_one_name_for_the_alliance_in_chinese(
             if re.search(r"APEC\s*中小企业服务联盟", text):
                 found.append(f"{rel}: {text[:80]!r}")
     assert found == []
+
+
+def test_result_periods_are_in_the_page_language(pages: dict[str, LexborHTMLParser]) -> None:
+    """A case result's period reads "2025年" or "2024年7月至2025年3月" on a Chinese page."""
+    periods = [
+        (rel, node.text(strip=True))
+        for rel, tree in pages.items()
+        if rel.startswith("zh/cases/")
+        for node in tree.css(".smesa-result__period")
+    ]
+    assert periods
+    assert [(rel, text) for rel, text in periods if re.search(r"[A-Za-z]", text)] == []
+
+
+@pytest.mark.parametrize(
+    ("period", "en", "zh"),
+    [
+        ("2024-07 to 2025-03", "July 2024 – March 2025", "2024年7月至2025年3月"),
+        ("2025", "2025", "2025年"),
+        ("2025-03", "March 2025", "2025年3月"),
+    ],
+)
+def test_periods_in_words(period: str, en: str, zh: str) -> None:
+    from smesa.site.generate import format_period
+
+    assert (format_period(period, "en"), format_period(period, "zh")) == (en, zh)

@@ -23,7 +23,14 @@ def inline(value: object) -> Markup:
 
 
 def _literal(value: object) -> object:
-    return value if isinstance(value, Markup) or value is None else inline(value)
+    """A printed value as literal Markdown; a space at either end is kept, so that the
+    separators templates print (`{{ ", " }}`, " (since ...)") still separate."""
+    if isinstance(value, Markup) or value is None:
+        return value
+    text = str(value)
+    lead = " " if text.startswith(" ") else ""
+    trail = " " if text.endswith(" ") and text.strip() else ""
+    return Markup(lead) + inline(text) + Markup(trail)
 
 
 def markdown_environment(*, literal: bool = False) -> jinja2.Environment:

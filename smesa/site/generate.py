@@ -97,11 +97,15 @@ def format_number(value: float | int, lang: str = "en") -> str:
 
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+_YEAR = re.compile(r"\d{4}")
 _PERIOD = re.compile(r"\s*(\d{4}-\d{2}(?:-\d{2})?)\s*(?:to|–|-|—|至)\s*(\d{4}-\d{2}(?:-\d{2})?)\s*")
 
 
 def format_month(text: str, lang: str) -> str:
-    """`2024-07` as `July 2024` / `2024年7月` (`2024-07-15` as a full date); other text as is."""
+    """`2024-07` as `July 2024` / `2024年7月` (`2024-07-15` as a full date), `2025` as
+    `2025` / `2025年`; other text as is."""
+    if _YEAR.fullmatch(text.strip()):
+        return f"{text.strip()}年" if lang == "zh" else text.strip()
     found = _MONTH.fullmatch(text.strip())
     if not found:
         return text
