@@ -4,6 +4,7 @@ prints the table (smesa.tor.coverage)."""
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 
 from conftest import ROOT
 
@@ -58,3 +59,10 @@ def test_the_rules_page_prints_the_table():
     assert "[SM704](sm704.md)" in page
     rows = [line for line in page.splitlines() if line.startswith("| §")]
     assert len(rows) == len(coverage.CHECKABLE)
+
+
+def test_every_rule_title_is_one_line():
+    # The title is the docstring's first line (registry.Rule.title): a sentence that runs
+    # on to the next line is cut in `smesa rules` and on the rules page.
+    cut = [r.id for r in RULES if "\n" in inspect.getdoc(r.check).split("\n\n")[0]]
+    assert cut == []

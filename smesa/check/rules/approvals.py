@@ -109,11 +109,10 @@ def smewg_reference_form(repo: Repository) -> Iterator[Hit]:
     ),
 )
 def smewg_session_recorded(repo: Repository) -> Iterator[Hit]:
-    """An SMEWG approval names a session recorded in data/meetings/, and is dated on or
-    after the day that session opened.
+    """An SMEWG approval names a recorded session, and is dated on or after it opened.
 
-    A decision cannot come before the meeting that took it; a session nobody recorded
-    cannot be checked at all.
+    The session is an SMEWG meeting recorded in data/meetings/. A decision cannot come
+    before the meeting that took it; a session nobody recorded cannot be checked at all.
     """
     sessions = _sessions(repo)
     for use in smewg_uses(repo):
@@ -191,12 +190,14 @@ def approval_reference_shared(repo: Repository) -> Iterator[Hit]:
     ),
 )
 def member_admission_recorded(repo: Repository) -> Iterator[Hit]:
-    """A member that joined during the term carries the Secretariat's record of the
-    decision admitting it, dated on or before it joined.
+    """A member that joined during the term carries the Secretariat's admission record.
 
-    The Secretariat runs the alliance's daily work (ToR §6); a member added without its
+    The record is of the decision admitting it, dated on or before it joined. The
+    Secretariat runs the alliance's daily work (ToR §6); a member added without its
     record is a name anybody could have typed. Members of before the term are exempt:
-    their admission predates these records.
+    their admission predates these records. The ToR sets no admission procedure
+    (institutions join voluntarily, §6): asking for the record is our reading, stricter
+    than the text.
     """
     start = repo.tor.term.start
     numbers = secretariat_reference(repo.root)
