@@ -282,6 +282,15 @@ def test_SM615_a_paper_no_meeting_discussed(shipped):
     ]
 
 
+def test_SM615_a_draft_paper_and_an_unknown_meeting_are_left_to_others(shipped):
+    # a draft has not gone anywhere yet; an unknown meeting is SM103's finding
+    edit(shipped, PAPER, "status: published", "status: draft")
+    edit(shipped, PAPER, "meeting: presidium-2025-06\n", "")
+    edit(shipped, PAPER_2026, "meeting: plenary-2026", "meeting: plenary-2062")
+    assert found(shipped, "SM615", dt.date(2026, 12, 1)) == []
+    assert [p for p, _ in found(shipped, "SM103", dt.date(2026, 12, 1))] == [PAPER_2026]
+
+
 def test_SM615_an_smewg_session_does_not_discuss_it_for_the_presidium(shipped):
     edit(shipped, PAPER, "meeting: presidium-2025-06", "meeting: smewg60")
     assert found(shipped, "SM615") == [
