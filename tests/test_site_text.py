@@ -148,7 +148,9 @@ def test_no_words_run_together_in_english(pages: dict[str, LexborHTMLParser]) ->
     for rel, tree in pages.items():
         if rel.startswith(("zh/", *CONTRIBUTORS)):
             continue
-        for _, text in blocks(tree):
+        for node, _ in blocks(tree):
+            # The text as written, inline elements joined as they are ("<b>x:</b>y").
+            text = " ".join(node.text(separator="").split())
             found += [
                 f"{rel}: {hit.group(0)!r} in {text[:70]!r}" for hit in RUN_TOGETHER.finditer(text)
             ]
