@@ -3,10 +3,12 @@ repository's address and the form of the Secretariat's record numbers (pyproject
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MKDOCS_FILE = "mkdocs.yml"
 # mkdocs.yml holds Python tags (!!python/name:...) that a safe loader refuses; the one
@@ -29,13 +31,29 @@ def site_url(root: Path) -> str:
 PROJECT_FILE = "pyproject.toml"
 
 
+def _project(root: Path) -> dict[str, Any]:
+    """pyproject.toml's settings, read again only when the file changes (every page of
+    a build asks for the repository's address; `mkdocs serve` sees an edit)."""
+    path = root / PROJECT_FILE
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    return _read_project(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_project(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
 def repository_url(root: Path) -> str:
     """The repository's address on GitHub ([project.urls] Repository), without a final
     '/', or '' when it is not configured."""
-    try:
-        project = tomllib.loads((root / PROJECT_FILE).read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return ""
+    project = _project(root)
     url = project.get("project", {}).get("urls", {}).get("Repository", "")
     return url.rstrip("/") if isinstance(url, str) else ""
 
@@ -74,9 +92,6 @@ def reference_form(form: str) -> ReferenceForm:
 def secretariat_reference(root: Path) -> ReferenceForm:
     """The form of the Secretariat's record numbers: [tool.smesa] secretariat-reference,
     or SMESA-SEC/YYYY/NNN when the project does not set it."""
-    try:
-        project = tomllib.loads((root / PROJECT_FILE).read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        project = {}
+    project = _project(root)
     form = project.get("tool", {}).get("smesa", {}).get("secretariat-reference")
     return reference_form(form if isinstance(form, str) and form else DEFAULT_SECRETARIAT_REFERENCE)

@@ -50,7 +50,7 @@ from smesa.report import annual as reporting
 from smesa.report import charts
 from smesa.site import background, sanitize
 from smesa.site.chrome import issue_links
-from smesa.site.view import SECTIONS, SiteView
+from smesa.site.view import SECTIONS, SiteView, record_day
 from smesa.tor import coverage
 
 MANIFEST = ".smesa-generated.json"
@@ -243,7 +243,7 @@ class PageContext:
         """The address of GitHub's editor on the record's file: a plain link, no request
         to GitHub from the reader's browser. Empty when no repository is configured."""
         repository = repository_url(self.view.repo.root)
-        source = next((e.source.path for e in self.view.repo.entries if e.record is record), "")
+        source = self.view.source_path(record)
         return f"{repository}/edit/main/{source}" if repository and source else ""
 
     def issue_links(self) -> dict[str, str]:
@@ -551,23 +551,6 @@ _NOT_INDEXED = 'data-pagefind-ignore="all"'
 UPDATED_KEY = "smesa_updated"  # the sitemap's lastmod (smesa.site.build.page_context)
 
 
-def record_day(record: Any) -> dt.date | None:
-    """The last day a record's public content changed, as far as the record says."""
-    days = [
-        getattr(record, name, None)
-        for name in ("published", "withdrawn", "joined", "submitted", "end_date", "date")
-    ]
-    approval = getattr(record, "approval", None)
-    for forum in ("smewg", "sce"):
-        given = getattr(approval, forum, None) if approval is not None else None
-        days.append(getattr(given, "date", None))
-    days = [d for d in days if isinstance(d, dt.date)]
-    if days:
-        return max(days)
-    year = getattr(record, "year", None)
-    return dt.date(year, 1, 1) if isinstance(year, int) else None
-
-
 def last_changed(spec: PageSpec, view: SiteView) -> dt.date | None:
     """When a page's content last changed, from its records (not the build date): its
     own record, else the records it lists, else every public record."""
@@ -576,14 +559,7 @@ def last_changed(spec: PageSpec, view: SiteView) -> dt.date | None:
         return record_day(own)
     listed = spec.values.get("records")
     if listed is None:
-        listed = [
-            *view.cases,
-            *view.members,
-            *view.meetings,
-            *view.proposals,
-            *view.activities,
-            *view.reports,
-        ]
+        return view.last_public_change
     days = [d for d in map(record_day, listed) if d is not None and d <= view.repo.today]
     return max(days, default=None)
 

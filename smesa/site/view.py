@@ -52,6 +52,29 @@ class SiteView:
         return [e.record for e in self.repo.of(model)]
 
     @cached_property
+    def _source_paths(self) -> dict[tuple[type, str], str]:
+        return {(type(e.record), e.id): e.source.path for e in self.repo.entries}
+
+    def source_path(self, record: models.Record) -> str:
+        """The file `record` was read from, relative to the repository ('' if none)."""
+        return self._source_paths.get((type(record), getattr(record, "id", "")), "")
+
+    @cached_property
+    def last_public_change(self) -> dt.date | None:
+        """The last day any public record changed, up to today (pages that list
+        everything: the home page, the statistics)."""
+        records = [
+            *self.cases,
+            *self.members,
+            *self.meetings,
+            *self.proposals,
+            *self.activities,
+            *self.reports,
+        ]
+        days = [d for d in map(record_day, records) if d is not None and d <= self.repo.today]
+        return max(days, default=None)
+
+    @cached_property
     def cases(self) -> list[models.Case]:
         """Published cases, newest first."""
         cases = self.published(models.Case)
@@ -171,3 +194,20 @@ class SiteView:
 
 def _english_name(member: models.Member) -> tuple[str, str]:
     return ((member.name.en or member.name.zh or "").casefold(), member.id)
+
+
+def record_day(record: Any) -> dt.date | None:
+    """The last day a record's public content changed, as far as the record says."""
+    days = [
+        getattr(record, name, None)
+        for name in ("published", "withdrawn", "joined", "submitted", "end_date", "date")
+    ]
+    approval = getattr(record, "approval", None)
+    for forum in ("smewg", "sce"):
+        given = getattr(approval, forum, None) if approval is not None else None
+        days.append(getattr(given, "date", None))
+    days = [d for d in days if isinstance(d, dt.date)]
+    if days:
+        return max(days)
+    year = getattr(record, "year", None)
+    return dt.date(year, 1, 1) if isinstance(year, int) else None
