@@ -144,7 +144,11 @@ def test_no_file_but_the_setting_and_the_guides_names_a_github_repository():
     pages' links, the forms, the intake and the workflows read it or GitHub's context,
     and no file holds an address of its own (of ours or another)."""
     tracked = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, text=True
+        ["git", "-c", f"safe.directory={ROOT}", "ls-files", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        text=True,
     ).stdout.split("\0")
     ours = repository_url(ROOT).removeprefix("https://")
     fork = "github.com/YOU/" + ours.rsplit("/", 1)[1]  # the guides' clone of your fork
