@@ -211,3 +211,13 @@ def test_SM704_a_value_a_revision_changed_is_named_as_the_revisions_not_the_tors
     ]
     files[TOR]["approval_required"] = ["cases", "reports"]
     assert found(make_repo, files, "SM704") == []
+
+
+def test_SM608_a_fee_inside_a_list_is_found(make_repo):
+    """A fee key anywhere in a member record, list items included (the schema refuses
+    the key too, SM002; SM608 says why)."""
+    files = baseline()
+    files["data/members/beta.yml"]["services"] = [{"name": "advice", "monthly_dues": 20}]
+    assert found(make_repo, files, "SM608") == [
+        ("data/members/beta.yml", "membership is free: 'services[0].monthly_dues'")
+    ]
