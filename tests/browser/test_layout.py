@@ -122,10 +122,25 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, base_url: str, wi
     assert too_wide == {}
 
 
+# Load the images a reader would reach by scrolling (the charts are loading="lazy"; a
+# full-page screenshot does not scroll), then name those that did not load.
+LOAD_IMAGES = """async () => {
+    const images = [...document.images];
+    images.forEach((image) => { image.loading = "eager"; });
+    const loaded = (image) => image.complete ? null : new Promise((done) => {
+        image.addEventListener("load", done); image.addEventListener("error", done);
+        setTimeout(done, 5000);
+    });
+    await Promise.all(images.map(loaded));
+    return images.filter((image) => image.naturalWidth === 0).map((image) => image.currentSrc);
+}"""
+
+
 def test_screenshots_of_every_page_kind(browser: Browser, base_url: str) -> None:
-    """Full-page screenshots for review; each must be a real, non-empty PNG."""
+    """Full-page screenshots for review, with every image loaded as a reader scrolling
+    down would see it; each must be a real, non-empty PNG, and no image may be broken."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    written = []
+    written, broken = [], []
     for width in (DESKTOP, 390):
         context = browser.new_context(viewport={"width": width, "height": 900})
         try:
@@ -133,12 +148,14 @@ def test_screenshots_of_every_page_kind(browser: Browser, base_url: str) -> None
             for lang, prefix in LANGUAGES.items():
                 for kind, path in PAGE_KINDS.items():
                     page.goto(base_url + prefix + path, wait_until="load")
+                    broken += [(lang, kind, width, src) for src in page.evaluate(LOAD_IMAGES)]
                     target = SCREENSHOTS / f"{lang}-{kind}-{width}.png"
                     page.screenshot(path=str(target), full_page=True)
                     written.append(target)
         finally:
             context.close()
     assert len(written) == 2 * len(LANGUAGES) * len(PAGE_KINDS)
+    assert broken == []
     for target in written:
         assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 5000
 
