@@ -432,6 +432,28 @@ def _git(cwd: Path, *args: str) -> str:
     ).stdout
 
 
+def _workflow_repository(tmp_path: Path, *files: str) -> tuple[Path, Path]:
+    """A bare remote and a clone pushed to it holding data/, .github/, mkdocs.yml and
+    `files`, with this checkout's environment: where the workflow's scripts run."""
+    remote = tmp_path / "remote.git"
+    work = tmp_path / "work"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    work.mkdir()
+    for name in ("data", ".github"):
+        shutil.copytree(ROOT / name, work / name)
+    for name in ("mkdocs.yml", *files):
+        shutil.copy(ROOT / name, work / name)
+    (work / ".venv").symlink_to(ROOT / ".venv")
+    (work / ".gitignore").write_text(".venv\n", "utf-8")
+    who = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    _git(work, "init", "-q", "-b", "main")
+    _git(work, *who, "add", ".")
+    _git(work, *who, "commit", "-qm", "base")
+    _git(work, "remote", "add", "origin", str(remote))
+    _git(work, "push", "-q", "origin", "main")
+    return remote, work
+
+
 def _steps() -> dict[str, dict]:
     data = yaml.safe_load(INTAKE.read_text("utf-8"))
     return {step.get("name", ""): step for step in data["jobs"]["record"]["steps"]}
@@ -440,20 +462,7 @@ def _steps() -> dict[str, dict]:
 def test_the_workflow_scripts_turn_a_hostile_issue_into_a_branch_and_replies(tmp_path):
     """The `run:` scripts of intake.yml, run by bash as the runner would, on a clone of
     a real repository with a local remote; `gh` is a stand-in that records its calls."""
-    remote = tmp_path / "remote.git"
-    work = tmp_path / "work"
-    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
-    work.mkdir()
-    for name in ("data", ".github"):
-        shutil.copytree(ROOT / name, work / name)
-    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
-    (work / ".venv").symlink_to(ROOT / ".venv")
-    (work / ".gitignore").write_text(".venv\n", "utf-8")
-    _git(work, "init", "-q", "-b", "main")
-    _git(work, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
-    _git(work, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
-    _git(work, "remote", "add", "origin", str(remote))
-    _git(work, "push", "-q", "origin", "main")
+    remote, work = _workflow_repository(tmp_path)
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -574,22 +583,7 @@ def test_the_secretariat_labels_a_member_twice_and_the_pull_request_is_updated(t
     """First without its decision (a draft pull request, the note on the issue), then,
     the issue edited, with it: the branch is pushed again and no second pull request is
     opened. The workflow's scripts, on a clone with a local remote and a stand-in gh."""
-    remote = tmp_path / "remote.git"
-    work = tmp_path / "work"
-    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
-    work.mkdir()
-    for name in ("data", ".github"):
-        shutil.copytree(ROOT / name, work / name)
-    shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
-    shutil.copy(ROOT / "pyproject.toml", work / "pyproject.toml")  # the Secretariat's form
-    (work / ".venv").symlink_to(ROOT / ".venv")
-    (work / ".gitignore").write_text(".venv\n", "utf-8")
-    who = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
-    _git(work, "init", "-q", "-b", "main")
-    _git(work, *who, "add", ".")
-    _git(work, *who, "commit", "-qm", "base")
-    _git(work, "remote", "add", "origin", str(remote))
-    _git(work, "push", "-q", "origin", "main")
+    remote, work = _workflow_repository(tmp_path, "pyproject.toml")  # the Secretariat's form
     path = "data/members/red-river-sme-export-support-centre.yml"
     runner_temp = tmp_path / "runner-temp"
 
