@@ -75,6 +75,9 @@ FAMILIES: dict[str, list[str]] = {
         "<script>alert(1)</script>",
         "<img src=x onerror=alert(1)>",
         "<svg onload=alert(1)>",
+        "<svg/onload=alert(1)>",
+        '<img src="x.png"onerror=alert(1)>',
+        "<svg><a><animate attributeName=href values=javascript:alert(1) /><text>x</text></a></svg>",
         '<a href="jav&#x09;ascript:alert(1)">x</a>',
         '<iframe src="javascript:alert(1)"></iframe>',
         f'<object data="data:text/html;base64,{B64_SCRIPT}"></object>',
@@ -638,6 +641,8 @@ ACTIVE_SCHEMES = ("javascript:", "data:", "vbscript:")
 RESOURCE_ATTRIBUTES = {"src", "srcset", "imagesrcset", "poster", "data", "background"}
 REMOTE = ("http:", "https:", "//", "\\\\")
 FORBIDDEN = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "portal"}
+# SVG elements that run or set attributes (a link's href, a handler): lowercase here.
+FORBIDDEN |= {"foreignobject", "animate", "set", "animatemotion", "animatetransform", "handler"}
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 LINK_RESOURCE = {"stylesheet", "preload", "modulepreload", "prefetch", "import", "manifest"}
@@ -743,7 +748,7 @@ def scan_html(file: str, html: str, theme: Theme, *, fragment: bool = False) -> 
             offence("element", node)
         if tag == "link" and link_key(node) not in theme.links:
             offence("element", node)
-        if tag in FORBIDDEN or (
+        if tag.lower() in FORBIDDEN or (
             tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh"
         ):
             offence("element", node)

@@ -39,6 +39,16 @@ def test_a_theme_page_is_clean():
         ('<script src="//evil.example/x.js"></script>', "script from '//evil.example/x.js'"),
         ("<img src=x onerror=alert(1)>", "event handler onerror= on <img>"),
         ("<svg onload=alert(1)></svg>", "event handler onload= on <svg>"),
+        # A browser starts an attribute after a "/" or a closing quote too.
+        ("<svg/onload=alert(1)>", "event handler onload= on <svg>"),
+        ('<img src="x.png"onerror=alert(1)>', "event handler onerror= on <img>"),
+        ("<img src='x.png'/ONERROR\n=alert(1)>", "event handler onerror= on <img>"),
+        # SVG animation sets an attribute: a link's href, or a handler.
+        (
+            "<svg><a><animate attributeName=href values=javascript:alert(1) /></a></svg>",
+            "<animate> element",
+        ),
+        ("<svg><set attributeName=onmouseover to=alert(1) /></svg>", "<set> element"),
         ('<a href="javascript:alert(1)">x</a>', "href='javascript:alert(1)' on <a>"),
         ('<a href="jav&#x09;ascript:alert(1)">x</a>', "href='jav\\tascript:alert(1)' on <a>"),
         ('<a href=" JaVaScRiPt:alert(1)">x</a>', "href=' JaVaScRiPt:alert(1)' on <a>"),

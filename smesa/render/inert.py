@@ -46,13 +46,20 @@ URL_ATTRIBUTES = (
     "cite",
 )
 _URL_SELECTOR = ", ".join(f"[{name.replace(':', chr(92) + ':')}]" for name in URL_ATTRIBUTES)
-FORBIDDEN = "iframe, frame, frameset, object, embed, applet, base, form, portal, foreignObject"
+FORBIDDEN = (
+    "iframe, frame, frameset, object, embed, applet, base, form, portal, foreignObject, "
+    # SVG's animation elements set any attribute, a link's href or a handler included.
+    "animate, set, animateMotion, animateTransform, handler, listener"
+)
 _BAD_SCHEME = re.compile(r"(?:javascript|vbscript|data):", re.IGNORECASE)
 # What a browser takes out of a URL before it reads the scheme (the URL standard): tabs
 # and newlines anywhere, control characters and spaces at either end.
 _URL_TABS = re.compile(r"[\t\n\r]+")
 _URL_ENDS = "".join(map(chr, range(0x21)))
-_HANDLER_HINT = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+# An attribute name starts after a space, a "/" (`<svg/onload=...>`) or a closing quote
+# (`<img src="x"onerror=...>`): the HTML tokenizer's rules. Only a page that has one
+# starting "on" is walked attribute by attribute.
+_HANDLER_HINT = re.compile(r"[\s/\"']on[a-z]+\s*=", re.IGNORECASE)
 # Paths to the site root differ from page to page ("../..", "/"): the same script.
 _ROOT = re.compile(r'"(?:\.\./)*\.\.?/?"|"/"')
 _TO_ROOT = re.compile(r'(?<=")(?:\.\./)+|(?<=")/(?=assets/)')
