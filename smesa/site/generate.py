@@ -215,17 +215,19 @@ class PageContext:
     path: str  # inside the language folder, e.g. "cases/x.md"
     missing: bool = False
     stale: bool = False
+    # The site's words, read once per page: `labels` looks at the file each time.
+    words: dict[str, Any] = field(default_factory=lambda: labels(SITE_LABELS), repr=False)
 
     @property
     def other(self) -> str:
         return "en" if self.lang == "zh" else "zh"
 
     def label(self, key: str, **values: object) -> str:
-        text = labels(SITE_LABELS)[key][self.lang]
+        text = self.words[key][self.lang]
         return text.format(**values) if values else text
 
     def kind(self, group: str, key: str) -> str:
-        return labels(SITE_LABELS)[group][key][self.lang]
+        return self.words[group][key][self.lang]
 
     def name(self, text: models.Text | None) -> str:
         """A text in this language, else the other one (for names of other records)."""
