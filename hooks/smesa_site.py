@@ -57,6 +57,13 @@ def on_template_context(context, template_name, config):
     return context
 
 
+# Lowest priority: the page as it is written, after every plugin has changed it.
+@event_priority(-200)
+def on_post_page(output, page, config):
+    _site.page_written(output)
+    return output
+
+
 def on_post_template(output_content, template_name, config):
     if template_name == notfound.TEMPLATE_NAME:
         output_content = _site.not_found_page(output_content, i18n.current_language(config))
@@ -68,4 +75,5 @@ def on_post_template(output_content, template_name, config):
 def on_post_build(config):
     if i18n.whole_site_built(config):
         _site.post_build(config)
-        postbuild.finish_site(config, search_optional=_site.serving)
+        known = _site.take_readings()
+        postbuild.finish_site(config, search_optional=_site.serving, known=known)

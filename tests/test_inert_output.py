@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,59 @@ def test_a_build_whose_theme_writes_a_handler_is_not_published(tmp_path: Path):
     assert "index.html: event handler onerror= on <img>" in done.stderr
     assert (root / "site" / "index.html").read_text("utf-8") == "previous"
     assert not list(root.glob("site.tmp-*"))
+
+
+def test_a_page_read_as_it_was_written_is_read_again_once_its_bytes_change(tmp_path: Path):
+    clean = PAGE.format("<p>Loans in 6 days</p>")
+    page = tmp_path / "index.html"
+    page.write_bytes(clean.encode("utf-8"))  # as MkDocs writes it
+    digest, reading = inert.read_written_page(clean)
+    known = {digest: reading}
+    assert inert.verify_tree(tmp_path, [page], known=known) == []
+    # Whatever changes the file after it was read, the bytes on disk are what is read.
+    page.write_text(PAGE.format("<svg/onload=alert(1)>"), "utf-8")
+    found = [str(a) for a in inert.verify_tree(tmp_path, [page], known=known)]
+    assert found == ["index.html: event handler onload= on <svg>"]
+
+
+def test_a_reading_is_kept_by_the_bytes_written_not_by_the_page():
+    # MkDocs writes `output.encode("utf-8", errors="xmlcharrefreplace")`: a lone
+    # surrogate (which no UTF-8 file can hold) is written as a character reference.
+    html = PAGE.format("<p>\ud800</p>")
+    digest, reading = inert.read_written_page(html)
+    written = html.encode("utf-8", errors="xmlcharrefreplace")
+    assert b"&#55296;" in written and digest == inert.digest(written)
+    assert reading == inert.read_html(written.decode("utf-8"))
+
+
+@pytest.mark.build
+def test_a_page_changed_after_mkdocs_wrote_it_is_not_published(tmp_path: Path):
+    # Each page is read as MkDocs writes it; a file changed after that (here by another
+    # hook, before ours reads the site back) is read again from disk.
+    root = copy_site_sources(
+        ROOT, RepoFactory(tmp_path)(), names=("mkdocs.yml", "overrides", "hooks")
+    )
+    (root / "hooks" / "later.py").write_text(
+        "from pathlib import Path\n\n"
+        "def on_post_build(config):\n"
+        "    page = Path(config.site_dir) / 'about' / 'index.html'\n"
+        "    page.write_text(page.read_text('utf-8') + '<svg/onload=alert(1)>', 'utf-8')\n",
+        "utf-8",
+    )
+    config = root / "mkdocs.yml"
+    hooks = "hooks:\n  - hooks/smesa_site.py\n"
+    assert hooks in config.read_text("utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace(hooks, hooks + "  - hooks/later.py\n"), "utf-8"
+    )
+    done = smesa_build(root, "--verbose")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "about/index.html: event handler onload= on <svg>" in done.stderr
+    assert not (root / "site").exists()
+    # Every other page was read as MkDocs wrote it; the 404 pages come from a template.
+    parsed = re.search(r"read back: (\d+) pages read as they were written, (.*)", done.stderr)
+    assert parsed is not None and int(parsed[1]) > 50, done.stderr[-2000:]
+    assert parsed[2] == "3 parsed again: 404.html, about/index.html, zh/404.html"
 
 
 @pytest.mark.build

@@ -46,9 +46,9 @@ def site_repository(factory: RepoFactory, files: dict | None = None) -> Path:
     return copy_site_sources(ROOT, factory(files), names=("mkdocs.yml", "overrides", "hooks"))
 
 
-def smesa_build(root: Path) -> subprocess.CompletedProcess[str]:
+def smesa_build(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "smesa.cli", "build"],
+        [sys.executable, "-m", "smesa.cli", "build", *options],
         cwd=root,
         env={**os.environ, TODAY_VARIABLE: TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"},
         capture_output=True,

@@ -17,15 +17,21 @@ publish when any file holds:
 - in a feed's HTML content, any of the above; in JSON, an address of that kind.
 
 Pagefind's fragments (gzip-compressed JSON that its search page shows) are read too.
+
+The pages are the bulk of it (about 2 ms each). The build reads each one as MkDocs writes
+it, in a child on the core MkDocs leaves idle (`read_written_page`), and keeps what it
+found by the digest of the bytes written; reading the tree back then parses only the
+files whose bytes on disk are not bytes already read (`verify_tree`'s `known`).
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,28 +87,50 @@ def normalise_script(text: str) -> str:
     return _TO_ROOT.sub("", _ROOT.sub('"."', text.strip()))
 
 
-def inline_scripts(html: str) -> set[str]:
-    """The inline scripts of a page, normalised: what a reviewed page may carry."""
-    tree = LexborHTMLParser(html)
-    return {normalise_script(node.text(deep=True)) for node in tree.css("script:not([src])")}
-
-
 def bad_url(value: str) -> bool:
     return _BAD_SCHEME.match(_URL_TABS.sub("", value.strip(_URL_ENDS))) is not None
+
+
+# What is active in an HTML document, in document order: (what, script), where `script`
+# is the normalised text of an inline script (allowed where a reviewed page has it too)
+# and None for anything else.
+Reading = tuple[tuple[str, str | None], ...]
 
 
 def html_problems(
     html: str, allowed_scripts: set[str] | frozenset[str] = frozenset(), *, page: bool = True
 ) -> Iterator[str]:
     """What is active in an HTML document (or fragment: `page=False`)."""
+    return unallowed(read_html(html, page=page), allowed_scripts)
+
+
+def unallowed(reading: Reading, allowed_scripts: set[str] | frozenset[str]) -> Iterator[str]:
+    return (what for what, script in reading if script is None or script not in allowed_scripts)
+
+
+def inline_scripts(reading: Reading) -> set[str]:
+    """The inline scripts of a page, normalised: what a reviewed page may carry."""
+    return {script for _, script in reading if script is not None}
+
+
+def read_html(html: str, *, page: bool = True) -> Reading:
+    return tuple(_read_html(html, page))
+
+
+def _read_html(html: str, page: bool) -> Iterator[tuple[str, str | None]]:
     tree = LexborHTMLParser(html)
     for node in tree.css("script"):
         src = node.attributes.get("src")
         if src is not None:
             if not page or re.match(r"[a-zA-Z][\w+.-]*:|//", src.strip()):
-                yield f"script from {src!r}"
-        elif normalise_script(node.text(deep=True)) not in allowed_scripts:
-            yield f"inline script {node.text(deep=True).strip()[:60]!r}"
+                yield f"script from {src!r}", None
+        else:
+            text = node.text(deep=True)
+            yield f"inline script {text.strip()[:60]!r}", normalise_script(text)
+    yield from ((what, None) for what in _active_elements(tree, html, page))
+
+
+def _active_elements(tree: LexborHTMLParser, html: str, page: bool) -> Iterator[str]:
     for node in tree.css(FORBIDDEN):
         yield f"<{node.tag}> element"
     for node in tree.css("meta[http-equiv]"):
@@ -164,10 +192,44 @@ def xml_problems(data: bytes) -> Iterator[str]:
             yield f"text {element.text[:40]!r}"
 
 
-def file_problems(path: Path, allowed_scripts: set[str]) -> Iterator[str]:
-    """What is active in one written file (nothing for kinds that hold no markup)."""
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
+def read_written_page(html: str) -> tuple[bytes, Reading]:
+    """A page as MkDocs writes it (its encoding included): the digest of its bytes, and
+    what is active in it, as `verify_tree` would read it from the file."""
+    data = html.encode("utf-8", errors="xmlcharrefreplace")
+    return digest(data), read_html(data.decode("utf-8", "replace"))
+
+
+def _page_reading(path: Path, known: Mapping[bytes, Reading]) -> tuple[Reading, bool]:
+    """What is active in the page at `path`, and whether it had to be parsed (its bytes
+    are not those of a page in `known`)."""
+    data = path.read_bytes()
+    reading = known.get(digest(data))
+    if reading is None:
+        return read_html(data.decode("utf-8", "replace")), True
+    return reading, False
+
+
+def file_problems(
+    path: Path,
+    allowed_scripts: set[str],
+    known: Mapping[bytes, Reading] | None = None,
+    parsed: list[Path] | None = None,
+) -> Iterator[str]:
+    """What is active in one written file (nothing for kinds that hold no markup);
+    `known`: the readings of pages already read, by the digest of their bytes; the pages
+    not among them are added to `parsed`."""
     suffix = path.suffix
     if suffix not in (".html", ".htm", ".svg", ".xml", ".json", ".gz", ".pf_fragment"):
+        return
+    if suffix == ".html" and known:
+        reading, was_parsed = _page_reading(path, known)
+        if was_parsed and parsed is not None:
+            parsed.append(path)
+        yield from unallowed(reading, allowed_scripts)
         return
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
@@ -191,22 +253,31 @@ def file_problems(path: Path, allowed_scripts: set[str]) -> Iterator[str]:
 
 
 def verify_tree(
-    root: Path, reviewed: Iterable[Path] = (), *, skip: tuple[str, ...] = (), within: str = ""
+    root: Path,
+    reviewed: Iterable[Path] = (),
+    *,
+    skip: tuple[str, ...] = (),
+    within: str = "",
+    known: Mapping[bytes, Reading] | None = None,
+    parsed: list[Path] | None = None,
 ) -> list[Active]:
     """Everything active in the files under `root`.
 
     `reviewed` are pages made from reviewed sources only (the hand-written pages): the
     inline scripts they carry are the theme's, and allowed everywhere. Files under the
     folders of `skip` (the theme's own assets) are not read; with `within`, only the
-    files of that folder are.
+    files of that folder are. `known` holds the readings of pages already read as they
+    were written (`read_written_page`), by digest: a page whose bytes on disk have one
+    is not parsed again; any other file is, and a page among them is added to `parsed`.
     """
+    known = known or {}
     allowed: set[str] = set()
     for page in reviewed:
-        allowed |= inline_scripts(page.read_text("utf-8"))
+        allowed |= inline_scripts(_page_reading(page, known)[0])
     found: list[Active] = []
     for path in sorted(p for p in (root / within).rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
         if rel.startswith(skip):
             continue
-        found.extend(Active(rel, what) for what in file_problems(path, allowed))
+        found.extend(Active(rel, what) for what in file_problems(path, allowed, known, parsed))
     return found

@@ -45,6 +45,7 @@ from smesa.check.output import Report, text
 from smesa.data.config import site_url
 from smesa.data.models import LANGUAGES
 from smesa.data.repository import load_repository
+from smesa.render import inert
 from smesa.report import charts
 from smesa.site import i18n, sanitize, slugs
 from smesa.site.background import Forked, Worker
@@ -115,6 +116,10 @@ class SiteBuild:
         self.sanitizer: Worker[str] | None = None
         self.dirty: list[Any] = []  # pages whose HTML the sanitizer is cleaning
         self.clean: set[str] = set()  # generated pages cleaned in this language's build
+        # The pages as MkDocs writes them, read for anything active on the other core;
+        # what it found, by the digest of the bytes written (see smesa.render.inert).
+        self.reader: Worker[tuple[bytes, inert.Reading]] | None = None
+        self.readings: dict[bytes, inert.Reading] = {}
 
     def on_startup(self, command: str) -> None:
         self.serving = command == "serve"
@@ -160,6 +165,7 @@ class SiteBuild:
         # cores while this process creates the missing files and MkDocs lists them.
         self.pages.start(i18n.default_language(config), parts=2)
         self.sanitizer = Worker(sanitize.clean_html, later=True)
+        self.reader = Worker(inert.read_written_page, later=True)
         self.pages.reserve()
 
     def on_nav(self, config: Any) -> None:
@@ -235,6 +241,18 @@ class SiteBuild:
         if updated:
             page.update_date = str(updated)
 
+    def page_written(self, output: str) -> None:
+        """Read a page, as MkDocs is about to write it, for anything active: in a child,
+        while MkDocs renders the next pages. The files are still read back after the
+        build (`smesa.site.postbuild`), but a page whose bytes were read here is not
+        parsed again."""
+        if self.reader is not None:
+            self.reader.submit(output)
+
+    def take_readings(self) -> dict[bytes, inert.Reading]:
+        readings, self.readings = self.readings, {}
+        return readings
+
     def build_error(self) -> None:
         """Stop the children: this build will publish nothing they make."""
         self.cancel()
@@ -247,6 +265,13 @@ class SiteBuild:
             self.downloads.cancel()
             self.downloads = None
         self._stop_sanitizer()
+        self._stop_reader()
+
+    def _stop_reader(self) -> None:
+        if self.reader is not None:
+            self.reader.stop()
+            self.reader = None
+        self.readings = {}
 
     def _stop_sanitizer(self) -> None:
         if self.sanitizer is not None:
@@ -265,6 +290,7 @@ class SiteBuild:
             self.downloads = Forked(downloads, self.pages.view, config.site_url)
         self.pages = None
         self._stop_sanitizer()
+        self._collect_readings()
         try:
             files = self.downloads.result()
         except Exception as error:  # charts.ChartFontMissing says what to install
@@ -281,6 +307,19 @@ class SiteBuild:
                 shown = f"{site_dir.name}/{rel}"
                 reason = error.strerror
                 raise Abort(f"the site was not built: cannot write {shown}: {reason}") from None
+
+    def _collect_readings(self) -> None:
+        if self.reader is None:
+            return
+        try:
+            self.readings = dict(self.reader.collect())
+        except Exception as error:
+            self.cancel()
+            raise _failed("reading the pages", error) from error
+        finally:
+            if self.reader is not None:
+                self.reader.stop()
+                self.reader = None
 
     def _wait_for_pages(self, *langs: str) -> None:
         assert self.pages is not None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
 
 from smesa.render import inert
 from smesa.site import alternates, i18n, pagefind
@@ -16,6 +18,7 @@ from smesa.site.generate import hand_written_files
 # The theme's own files, copied as they are: nothing of ours is in them.
 THEME_ASSETS = ("assets/javascripts/", "assets/stylesheets/", "assets/images/")
 SHOWN_PROBLEMS = 10
+log = get_plugin_logger(__name__)
 SEARCH = f"{pagefind.OUTPUT_SUBDIR}/"
 # Material's own search (lunr and its worker) is not used: search is Pagefind. Source
 # maps serve developers' tools only. About 2.2 MB that no reader needs.
@@ -26,34 +29,55 @@ UNUSED_THEME_FILES = ("assets/javascripts/bundle.*.min.js", "assets/stylesheets/
 _SOURCE_MAP_COMMENT = re.compile(rb"\n?/[/*]# sourceMappingURL=\S+(?: \*/)?\s*$")
 
 
-def finish_site(config: MkDocsConfig, *, search_optional: bool = False) -> None:
+def finish_site(
+    config: MkDocsConfig,
+    *,
+    search_optional: bool = False,
+    known: Mapping[bytes, inert.Reading] | None = None,
+) -> None:
     """Remove the theme's unused files, index every language with Pagefind, then read
     back every file written and refuse a site that holds anything active.
 
     `search_optional` (a `mkdocs serve` preview): without Pagefind, which comes from npm,
     the preview has no search rather than no pages, so a contributor's laptop needs
-    neither npm nor root. A build to publish always needs it."""
+    neither npm nor root. A build to publish always needs it. `known`: the pages read as
+    they were written, by digest (`inert.verify_tree`)."""
     site = Path(config.site_dir)
     prune_theme_assets(site)
+    reviewed = reviewed_pages(config)
     if search_optional and not pagefind.available():
         pagefind.log.info(  # a warning would stop a strict build
             "Pagefind is not installed: this preview has no search "
             "(scripts/install-node-tools.sh installs it)"
         )
-        refuse_active(inert.verify_tree(site, reviewed_pages(config), skip=THEME_ASSETS))
+        refuse_active(inert.verify_tree(site, reviewed, skip=THEME_ASSETS, known=known))
         return
-    # Pagefind keeps one core busy; the pages are read back on the other meanwhile, and
-    # its own output once it is done.
+    # Pagefind runs meanwhile: the files are read back (pages already read as they were
+    # written only hashed), then its own output once it is done.
     indexing = pagefind.start_index(site)
+    parsed: list[Path] = []
     try:
-        found = inert.verify_tree(site, reviewed_pages(config), skip=(*THEME_ASSETS, SEARCH))
+        skip = (*THEME_ASSETS, SEARCH)
+        found = inert.verify_tree(site, reviewed, skip=skip, known=known, parsed=parsed)
     except BaseException:
         indexing.stop()
         raise
+    log_parsed(site, parsed, len(known or ()))
     pagefind.finish_index(indexing, i18n.build_languages(config))
     alternates.mark_simplified_chinese(site)
     found += inert.verify_tree(site, within=SEARCH)
     refuse_active(found)
+
+
+def log_parsed(site: Path, parsed: list[Path], read: int) -> None:
+    """Say which pages were parsed again (their files are not what MkDocs was seen to
+    write): the 404 pages, which MkDocs writes from a template, and nothing else."""
+    names = ", ".join(path.relative_to(site).as_posix() for path in parsed[:SHOWN_PROBLEMS])
+    more = f" and {len(parsed) - SHOWN_PROBLEMS} more" if len(parsed) > SHOWN_PROBLEMS else ""
+    log.info(
+        f"read back: {read} pages read as they were written, "
+        f"{len(parsed)} parsed again: {names or 'none'}{more}"
+    )
 
 
 def prune_theme_assets(site: Path) -> None:
