@@ -40,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import yaml
@@ -256,11 +256,21 @@ def _run(command: list[str], cwd: Path) -> float:
     return elapsed
 
 
-def time_site_builds(root: Path, runs: int) -> tuple[list[float], list[float], Path]:
+def _children_cpu() -> float:
+    """CPU seconds (user and system) of every child process ended so far, theirs too."""
+    import resource  # not on Windows, whose builds run inline anyway
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_site_builds(
+    root: Path, runs: int
+) -> tuple[list[float], list[float], list[float], list[float], Path]:
     """Wall times of the full build and of MkDocs + Pagefind without the hook, run in
     turns, each first every other time (so that a slow spell of a shared machine, or the
-    disk still writing out the previous build, hits both alike). The first turn builds
-    first: the bare build needs the Markdown it generates."""
+    disk still writing out the previous build, hits both alike), and the CPU time of
+    each. The first turn builds first: the bare build needs the Markdown it generates."""
     from smesa.site.pagefind import build_index
 
     bare_config = without_hook(root / "mkdocs.yml")
@@ -281,15 +291,20 @@ def time_site_builds(root: Path, runs: int) -> tuple[list[float], list[float], P
         build_index(bare_site, ["en", "zh"])
         return elapsed + time.perf_counter() - start
 
-    full, bare = [], []
+    def timed(build: Callable[[], float], walls: list[float], cpus: list[float]) -> None:
+        cpu = _children_cpu()
+        walls.append(build())
+        cpus.append(_children_cpu() - cpu)
+
+    full, bare, full_cpu, bare_cpu = [], [], [], []
     for turn in range(runs):
         if turn % 2:
-            bare.append(bare_build())
-            full.append(full_build())
+            timed(bare_build, bare, bare_cpu)
+            timed(full_build, full, full_cpu)
         else:
-            full.append(full_build())
-            bare.append(bare_build())
-    return full, bare, root / "site"
+            timed(full_build, full, full_cpu)
+            timed(bare_build, bare, bare_cpu)
+    return full, bare, full_cpu, bare_cpu, root / "site"
 
 
 def compressed_size(body: bytes) -> int:
@@ -344,7 +359,7 @@ def bench_site(members: int, cases: int, runs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="smesa-bench-site-") as tmp:
         root = Path(tmp)
         member_count, case_count = make_site_repository(root, members, cases)
-        full, bare, site = time_site_builds(root, runs)
+        full, bare, full_cpu, bare_cpu, site = time_site_builds(root, runs)
         pages = sum(1 for _ in site.rglob("*.html"))
         print(
             f"site benchmark: {member_count} members, {case_count} published cases, "
@@ -365,6 +380,11 @@ def bench_site(members: int, cases: int, runs: int) -> None:
         print(
             "  each run (full / without hook): "
             + ", ".join(f"{f:.1f}/{b:.1f}" for f, b in zip(full, bare, strict=True))
+        )
+        print(
+            f"  CPU time, every process:             median {statistics.median(full_cpu):6.1f} s"
+            f" against {statistics.median(bare_cpu):.1f} s (the work the hook adds, which the"
+            " second core mostly absorbs)"
         )
         _print_transfer("home page /", page_transfer(site, "/"), SITE_TARGETS["home_kb"])
         for path, query in (("/search/", "export"), ("/zh/search/", "出口")):
