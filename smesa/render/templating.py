@@ -6,20 +6,20 @@ templates from smesa/templates/ into Markdown.
 
 from __future__ import annotations
 
-import re
-
 import jinja2
 from markupsafe import Markup, escape
 
 # Markdown punctuation that could start markup (links, emphasis, code, headings, tables,
-# attr_list's `{: ...}`); HTML characters are escaped by `escape`.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|])")
+# attr_list's `{: ...}`), each put after a backslash; HTML characters are escaped by
+# `escape`. A translation table: a build escapes some 80,000 values.
+_MARKDOWN_SPECIAL = "\\`*_[]{}#|"
+_MARKDOWN_ESCAPES = str.maketrans({char: "\\" + char for char in _MARKDOWN_SPECIAL})
 
 
 def inline(value: object) -> Markup:
     """Plain text as one line of Markdown that renders literally (no markup, no HTML)."""
     text = " ".join(str(value).split())
-    return escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text))  # a Markup already
+    return escape(text.translate(_MARKDOWN_ESCAPES))  # a Markup already
 
 
 def _literal(value: object) -> object:
