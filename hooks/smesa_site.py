@@ -22,6 +22,11 @@ def on_config(config):
     return config
 
 
+# Before static-i18n (-100) sorts the files by language: the pages not written yet.
+def on_files(files, config):
+    return _site.on_files(files, config)
+
+
 # Runs before MkDocs reads the pages of the language being built.
 def on_nav(nav, config, files):
     _site.on_nav(config)

@@ -18,10 +18,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from mkdocs.config import load_config
+from mkdocs.structure.files import get_files
 
 from smesa.check.rules import RULES
+from smesa.data.repository import load_repository
 from smesa.report import charts
-from smesa.site.build import TODAY_VARIABLE
+from smesa.site.build import TODAY_VARIABLE, SiteBuild
+from smesa.site.generate import PageWriter
 from tests.browser.local_site import copy_site_sources
 from tests.conftest import APPROVAL, ROOT, TODAY, RepoFactory, baseline, text
 
@@ -421,3 +425,21 @@ def test_unused_theme_assets_are_not_deployed(site: Path):
     assert any(a.startswith("assets/stylesheets/main.") for a in assets)  # the theme's own
     pages = [p.read_text("utf-8") for p in site.rglob("*.html")]
     assert not [page for page in pages if "/bundle." in page or "/palette." in page]
+
+
+def test_pages_not_written_yet_are_listed_where_mkdocs_lists_them(tmp_path: Path):
+    # MkDocs lists docs_dir before the children have written the pages; the build adds
+    # the missing ones. The listing must be the one MkDocs makes once they are written.
+    names = ("mkdocs.yml", "overrides", "hooks")
+    root = copy_site_sources(ROOT, RepoFactory(tmp_path)(), names=names)
+    config = load_config(str(root / "mkdocs.yml"))
+    site = SiteBuild()
+    site.pages = PageWriter(load_repository(root, TODAY), Path(config.docs_dir))
+    before = get_files(config)
+    assert len(before) < len(site.pages.files)  # the hand-written pages only
+    listed = site.on_files(before, config)
+    site.pages.wait("en")
+    site.pages.wait("zh")
+    on_disk = get_files(config)
+    assert [f.src_uri for f in listed] == [f.src_uri for f in on_disk]
+    assert [f.dest_uri for f in listed] == [f.dest_uri for f in on_disk]

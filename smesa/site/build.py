@@ -29,7 +29,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any
 
@@ -39,12 +39,14 @@ except ImportError:  # Windows: no flock; `mkdocs serve` (the laptop preview) ne
     fcntl = None  # type: ignore[assignment]
 
 from mkdocs.exceptions import Abort, PluginError
+from mkdocs.structure.files import File, Files
 
 from smesa.check.engine import count, run_rules
+from smesa.check.findings import Finding
 from smesa.check.output import Report, text
 from smesa.data.config import site_url
 from smesa.data.models import LANGUAGES
-from smesa.data.repository import load_repository
+from smesa.data.repository import Repository, load_repository
 from smesa.render import inert
 from smesa.report import charts
 from smesa.site import i18n, sanitize, slugs
@@ -136,7 +138,23 @@ class SiteBuild:
         self.cancel()  # a previous `mkdocs serve` build that failed
         root = Path(config.config_file_path).resolve().parent
         repo = load_repository(root, build_day(config))
-        findings = run_rules(repo)
+        preview = bool(config.get(PREVIEW_KEY)) or self.serving
+        checking: Forked[list[Finding]] | None = None
+        planned: GenerateError | None = None
+        if not self.serving:
+            # Any error stops a build, so its pages need not wait for the check: the rules
+            # run in a child while this process plans the pages and its children write them.
+            checking = Forked(run_rules, repo)
+            try:
+                planned = self._plan(config, repo, preview=preview, problems=[])
+            except BaseException:
+                checking.cancel()
+                raise
+        try:
+            findings = checking.result() if checking is not None else run_rules(repo)
+        except Exception:
+            self.cancel()
+            raise
         if findings:
             files = len(repo.sources) + len(repo.misplaced)
             for line in text(Report(findings, files, site_url(root))):
@@ -144,6 +162,7 @@ class SiteBuild:
         errors, _ = count(findings)
         self.problems = []
         if errors and not (self.serving and repo.reference_ok):
+            self.cancel()
             raise Abort(f"the site was not built: {errors} error(s) in {root / 'data'}")
         if errors:
             # `mkdocs serve` would keep the browser waiting on the last good build: show
@@ -153,20 +172,48 @@ class SiteBuild:
             broken = {f.path for f in wrong}
             kept = [e for e in repo.entries if e.source.path not in broken]
             repo = dataclasses.replace(repo, entries=kept)
+        if checking is None:
+            planned = self._plan(config, repo, preview=preview, problems=self.problems)
+        if planned is not None:
+            self.cancel()
+            raise Abort(f"the site was not built: {planned}") from None
+
+    def _plan(
+        self, config: Any, repo: Repository, *, preview: bool, problems: list[str]
+    ) -> GenerateError | None:
+        """Plan the pages and start writing them (the error if a page cannot be planned)."""
         try:
-            preview = bool(config.get(PREVIEW_KEY)) or self.serving
-            self.pages = PageWriter(
-                repo, Path(config.docs_dir), preview=preview, problems=self.problems
-            )
+            self.pages = PageWriter(repo, Path(config.docs_dir), preview=preview, problems=problems)
         except GenerateError as error:
-            raise Abort(f"the site was not built: {error}") from None
+            return error
         # static-i18n has not set the current language yet: it is the default one. Its
         # pages are wanted as soon as MkDocs has listed docs_dir: two children, on both
-        # cores while this process creates the missing files and MkDocs lists them.
+        # cores while MkDocs lists the files (`on_files` adds those not written yet).
         self.pages.start(i18n.default_language(config), parts=2)
         self.sanitizer = Worker(sanitize.clean_html, later=True)
         self.reader = Worker(inert.read_written_page, later=True)
-        self.pages.reserve()
+        return None
+
+    def on_files(self, files: Files, config: Any) -> Files:
+        """The listing of docs_dir, with the generated pages not written yet.
+
+        MkDocs lists docs_dir as soon as `on_config` returns, while the children still
+        write the pages (in a fresh checkout, most do not exist yet); it reads each page
+        only after `on_nav` has waited for its language. So the pages missing from the
+        listing are added here, in the order MkDocs lists a folder, rather than created
+        empty first (about 2,000 empty files: 0.5 to 2 s on ext4 while the children
+        write). static-i18n, which sorts the files by language next, sees them all.
+        """
+        if self.pages is None:
+            return files
+        missing = [rel for rel in self.pages.files if files.get_file_from_path(rel) is None]
+        if not missing:
+            return files
+        docs, site, urls = config.docs_dir, config.site_dir, config.use_directory_urls
+        listed = [*files, *(File(rel, docs, site, urls) for rel in missing)]
+        inside = [file for file in listed if not file.generated_by and _in(file, docs)]
+        others = [file for file in listed if file not in inside]
+        return Files([*sorted(inside, key=_listing_order), *others])
 
     def on_nav(self, config: Any) -> None:
         """Before MkDocs reads the pages of this language: wait until they are written.
@@ -329,6 +376,18 @@ class SiteBuild:
         except Exception as error:
             self.cancel()
             raise _failed("writing the pages", error) from error
+
+
+def _in(file: File, folder: str) -> bool:
+    return Path(file.abs_src_path or "").is_relative_to(folder)
+
+
+def _listing_order(file: File) -> list[tuple[int, Any]]:
+    """Where MkDocs' listing of docs_dir puts `file` (`mkdocs.structure.files.get_files`,
+    a sorted os.walk): a folder's files before its subfolders, index.md first."""
+    *folders, name = PurePosixPath(file.src_uri).parts
+    index_last = PurePosixPath(name).stem not in ("index", "README")
+    return [*((1, folder) for folder in folders), (0, (index_last, name))]
 
 
 def _refuse_unslugged_headings(page: Any) -> None:

@@ -19,11 +19,9 @@ Markdown is untrusted: the rendered page is sanitised by ``smesa.site.sanitize``
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 import json
-import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -775,9 +773,10 @@ class PageWriter:
     sorts the files by language and the navigation is built (all before ``on_nav``), and
     only then are the pages read, one language at a time: the default language in the
     build itself, every other one in a nested build (mkdocs-static-i18n). So the plan is
-    made at once: which files (the manifest), stale files removed, and missing files
-    created empty; the text of each language is rendered and written in a forked child,
-    and the build waits for it before it reads that language (``wait``). On two cores
+    made at once: which files (the manifest, which the build adds to MkDocs' listing of
+    docs_dir where a page is not written yet) and stale files removed; the text of each
+    language is rendered and written in a forked child, and the build waits for it
+    before it reads that language (``wait``). On two cores
     most of the rendering then happens while MkDocs builds the previous language.
 
     Raises GenerateError, before anything is written, when a generated page would
@@ -808,20 +807,6 @@ class PageWriter:
         _write_if_changed(self.docs / MANIFEST, json.dumps(self.files, indent=1) + "\n")
         self._children: dict[str, list[background.Forked[None]]] = {}
         self._written: set[str] = set()
-
-    def reserve(self) -> None:
-        """Create every missing page empty, so that MkDocs finds it (a fresh checkout).
-
-        ``O_EXCL``: a page a child has written meanwhile is left as it is. Languages
-        whose child is running come last: it has written many of their pages by then.
-        """
-        for rel in sorted(self.files, key=lambda rel: rel.split("/", 1)[0] in self._children):
-            target = self.docs / rel
-            if target.exists():
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(FileExistsError):
-                os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
 
     def start(self, lang: str, *, parts: int = 1, later: bool = False) -> None:
         """Render and write the pages of `lang` in `parts` forked children (once per
