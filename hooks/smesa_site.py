@@ -80,5 +80,5 @@ def on_post_template(output_content, template_name, config):
 def on_post_build(config):
     if i18n.whole_site_built(config):
         _site.post_build(config)
-        known = _site.take_readings()
-        postbuild.finish_site(config, search_optional=_site.serving, known=known)
+        known, indexing = _site.take_readings(), _site.take_indexing()
+        postbuild.finish_site(config, search_optional=_site.serving, known=known, indexing=indexing)

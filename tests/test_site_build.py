@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -24,6 +25,7 @@ from mkdocs.structure.files import get_files
 from smesa.check.rules import RULES
 from smesa.data.repository import load_repository
 from smesa.report import charts
+from smesa.site import pagefind
 from smesa.site.build import TODAY_VARIABLE, SiteBuild
 from smesa.site.generate import PageWriter
 from tests.browser.local_site import copy_site_sources
@@ -443,3 +445,28 @@ def test_pages_not_written_yet_are_listed_where_mkdocs_lists_them(tmp_path: Path
     on_disk = get_files(config)
     assert [f.src_uri for f in listed] == [f.src_uri for f in on_disk]
     assert [f.dest_uri for f in listed] == [f.dest_uri for f in on_disk]
+
+
+def test_the_search_index_is_the_one_pagefinds_command_line_builds(site: Path, tmp_path: Path):
+    # The build has Pagefind read the English pages while MkDocs builds the Chinese ones,
+    # then the rest; the result must be what `pagefind --site` makes of the same pages
+    # (as Pagefind saw them: before the Chinese ones were marked zh-Hans).
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
+    marked = 0
+    for page in copy.rglob("*.html"):
+        html = page.read_bytes()
+        unmarked = html.replace(b'<html lang="zh-Hans"', b'<html lang="zh"', 1)
+        marked += unmarked != html
+        page.write_bytes(unmarked)
+    assert marked == len(list((copy / "zh").rglob("*.html")))
+    subprocess.run(pagefind.command(copy), check=True, capture_output=True)
+
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*")
+            if p.is_file()
+        }
+
+    assert tree(site / "pagefind") == tree(copy / "pagefind")

@@ -252,6 +252,38 @@ def file_problems(
         yield from json_problems(value)
 
 
+def site_files(root: Path, *, skip: tuple[str, ...] = (), within: str = "") -> list[Path]:
+    """The files under `root` that `verify_tree` reads, in path order: not those under
+    the folders of `skip`; with `within`, only those of that folder."""
+    files = sorted(p for p in (root / within).rglob("*") if p.is_file())
+    return [p for p in files if not p.relative_to(root).as_posix().startswith(skip)]
+
+
+def allowed_scripts(reviewed: Iterable[Path], known: Mapping[bytes, Reading]) -> set[str]:
+    """The inline scripts of the pages made from reviewed sources only (the hand-written
+    pages): the theme's, and allowed everywhere."""
+    allowed: set[str] = set()
+    for page in reviewed:
+        allowed |= inline_scripts(_page_reading(page, known)[0])
+    return allowed
+
+
+def verify_files(
+    root: Path,
+    files: Iterable[Path],
+    allowed: set[str],
+    *,
+    known: Mapping[bytes, Reading] | None = None,
+    parsed: list[Path] | None = None,
+) -> list[Active]:
+    """Everything active in `files` (under `root`); see `verify_tree`."""
+    found: list[Active] = []
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        found.extend(Active(rel, what) for what in file_problems(path, allowed, known, parsed))
+    return found
+
+
 def verify_tree(
     root: Path,
     reviewed: Iterable[Path] = (),
@@ -271,13 +303,6 @@ def verify_tree(
     is not parsed again; any other file is, and a page among them is added to `parsed`.
     """
     known = known or {}
-    allowed: set[str] = set()
-    for page in reviewed:
-        allowed |= inline_scripts(_page_reading(page, known)[0])
-    found: list[Active] = []
-    for path in sorted(p for p in (root / within).rglob("*") if p.is_file()):
-        rel = path.relative_to(root).as_posix()
-        if rel.startswith(skip):
-            continue
-        found.extend(Active(rel, what) for what in file_problems(path, allowed, known, parsed))
-    return found
+    files = site_files(root, skip=skip, within=within)
+    allowed = allowed_scripts(reviewed, known)
+    return verify_files(root, files, allowed, known=known, parsed=parsed)

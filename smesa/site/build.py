@@ -2,10 +2,12 @@
 
 ``SiteBuild`` holds the state of one MkDocs build for the thin hook file. mkdocs-static-i18n
 re-runs every event for each extra language with the same config and hook module, so the
-data is validated and the pages planned once, in the first ``on_config``, before MkDocs
+data is loaded and the pages planned once, in the first ``on_config``, before MkDocs
 lists docs_dir; each language's pages are written by then or, on another core, before
-MkDocs reads them (``on_nav``, see ``smesa.site.generate.PageWriter``). An error finding
-aborts the build with the lines ``smesa check`` prints.
+MkDocs reads them (``on_nav``, see ``smesa.site.generate.PageWriter``). The rules run on
+another core meanwhile; an error finding aborts the build, before MkDocs reads any page,
+with the lines ``smesa check`` prints. Pagefind reads the default language's pages
+while MkDocs builds the others (``smesa.site.pagefind.Indexing``).
 
 ``build_site`` is what ``smesa build`` runs: MkDocs builds into a temporary sibling of
 site/ and only a successful build replaces site/, so a failing build (bad data, a broken
@@ -49,7 +51,7 @@ from smesa.data.models import LANGUAGES
 from smesa.data.repository import Repository, load_repository
 from smesa.render import inert
 from smesa.report import charts
-from smesa.site import i18n, sanitize, slugs
+from smesa.site import i18n, pagefind, sanitize, slugs
 from smesa.site.background import Forked, Worker
 from smesa.site.generate import (
     CHARTS_DIR,
@@ -122,6 +124,10 @@ class SiteBuild:
         # what it found, by the digest of the bytes written (see smesa.render.inert).
         self.reader: Worker[tuple[bytes, inert.Reading]] | None = None
         self.readings: dict[bytes, inert.Reading] = {}
+        # The rules running beside MkDocs' start, and what their findings are about.
+        self.checking: tuple[Forked[list[Finding]], Repository, Path] | None = None
+        # Pagefind's run, started once the default language's pages are all written.
+        self.indexing: pagefind.Indexing | None = None
 
     def on_startup(self, command: str) -> None:
         self.serving = command == "serve"
@@ -134,34 +140,33 @@ class SiteBuild:
         static-i18n's nested build of another language is skipped.
         """
         if i18n.plugin(config).building:
+            self._index_default_language(config)
             return
         self.cancel()  # a previous `mkdocs serve` build that failed
         root = Path(config.config_file_path).resolve().parent
         repo = load_repository(root, build_day(config))
         preview = bool(config.get(PREVIEW_KEY)) or self.serving
-        checking: Forked[list[Finding]] | None = None
-        planned: GenerateError | None = None
         if not self.serving:
             # Any error stops a build, so its pages need not wait for the check: the rules
-            # run in a child while this process plans the pages and its children write them.
+            # run in a child while this process plans the pages and its children write them,
+            # and while MkDocs lists content/. `on_nav` waits for them before MkDocs reads a
+            # page (a plan that failed waits now: the data's errors are its likely cause).
             checking = Forked(run_rules, repo)
             try:
                 planned = self._plan(config, repo, preview=preview, problems=[])
             except BaseException:
                 checking.cancel()
                 raise
-        try:
-            findings = checking.result() if checking is not None else run_rules(repo)
-        except Exception:
+            self.checking = (checking, repo, root)
+            if planned is None:
+                return
+            self._finish_check()
             self.cancel()
-            raise
-        if findings:
-            files = len(repo.sources) + len(repo.misplaced)
-            for line in text(Report(findings, files, site_url(root))):
-                print(line, file=sys.stderr)
-        errors, _ = count(findings)
+            raise Abort(f"the site was not built: {planned}") from None
+        findings = run_rules(repo)
+        errors = self._report(findings, repo, root)
         self.problems = []
-        if errors and not (self.serving and repo.reference_ok):
+        if errors and not repo.reference_ok:
             self.cancel()
             raise Abort(f"the site was not built: {errors} error(s) in {root / 'data'}")
         if errors:
@@ -172,11 +177,51 @@ class SiteBuild:
             broken = {f.path for f in wrong}
             kept = [e for e in repo.entries if e.source.path not in broken]
             repo = dataclasses.replace(repo, entries=kept)
-        if checking is None:
-            planned = self._plan(config, repo, preview=preview, problems=self.problems)
+        planned = self._plan(config, repo, preview=preview, problems=self.problems)
         if planned is not None:
             self.cancel()
             raise Abort(f"the site was not built: {planned}") from None
+
+    def _finish_check(self) -> None:
+        """Wait for the rules started by `on_config`; stop the build at any error."""
+        if self.checking is None:
+            return
+        checking, repo, root = self.checking
+        self.checking = None
+        try:
+            findings = checking.result()
+        except Exception:
+            self.cancel()
+            raise
+        errors = self._report(findings, repo, root)
+        if errors:
+            self.cancel()
+            raise Abort(f"the site was not built: {errors} error(s) in {root / 'data'}")
+
+    @staticmethod
+    def _report(findings: list[Finding], repo: Repository, root: Path) -> int:
+        """Print the findings as `smesa check` does; return how many are errors."""
+        if findings:
+            files = len(repo.sources) + len(repo.misplaced)
+            for line in text(Report(findings, files, site_url(root))):
+                print(line, file=sys.stderr)
+        return count(findings)[0]
+
+    def _index_default_language(self, config: Any) -> None:
+        """static-i18n starts building another language: the default language's pages
+        are written, so Pagefind reads them now, while MkDocs builds the others."""
+        if self.pages is None or self.indexing is not None:
+            return
+        if self.serving and not pagefind.available():
+            return  # the preview has no search (smesa.site.postbuild.finish_site)
+        default = i18n.default_language(config)
+        others = [lang for lang in i18n.build_languages(config) if lang != default]
+        self.indexing = pagefind.start_index(config.site_dir)
+        self.indexing.add_default_language(others)
+
+    def take_indexing(self) -> pagefind.Indexing | None:
+        indexing, self.indexing = self.indexing, None
+        return indexing
 
     def _plan(
         self, config: Any, repo: Repository, *, preview: bool, problems: list[str]
@@ -224,6 +269,7 @@ class SiteBuild:
         if self.pages is None:
             return
         self.clean = set()  # each language's build has pages of the same paths
+        self._finish_check()
         self._wait_for_pages(i18n.current_language(config))
         if i18n.is_default_language_build(config):
             for lang in i18n.build_languages(config):
@@ -305,6 +351,9 @@ class SiteBuild:
         self.cancel()
 
     def cancel(self) -> None:
+        if self.checking is not None:
+            self.checking[0].cancel()
+            self.checking = None
         if self.pages is not None:
             self.pages.cancel()
             self.pages = None
@@ -313,6 +362,9 @@ class SiteBuild:
             self.downloads = None
         self._stop_sanitizer()
         self._stop_reader()
+        if self.indexing is not None:
+            self.indexing.stop()
+            self.indexing = None
 
     def _stop_reader(self) -> None:
         if self.reader is not None:
@@ -331,6 +383,7 @@ class SiteBuild:
         """Charts, feeds and open data, once the whole site is on disk."""
         if self.pages is None:
             return
+        self._finish_check()  # done already, unless a hook file lacks on_nav
         # Every language's pages, built or not: none is left half-written.
         self._wait_for_pages(*LANGUAGES)
         if self.downloads is None:  # no default-language build started them

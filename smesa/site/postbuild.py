@@ -34,6 +34,7 @@ def finish_site(
     *,
     search_optional: bool = False,
     known: Mapping[bytes, inert.Reading] | None = None,
+    indexing: pagefind.Indexing | None = None,
 ) -> None:
     """Remove the theme's unused files, index every language with Pagefind, then read
     back every file written and refuse a site that holds anything active.
@@ -41,7 +42,8 @@ def finish_site(
     `search_optional` (a `mkdocs serve` preview): without Pagefind, which comes from npm,
     the preview has no search rather than no pages, so a contributor's laptop needs
     neither npm nor root. A build to publish always needs it. `known`: the pages read as
-    they were written, by digest (`inert.verify_tree`)."""
+    they were written, by digest (`inert.verify_tree`). `indexing`: Pagefind's run, if
+    the build started it (`pagefind.Indexing.add_default_language`)."""
     site = Path(config.site_dir)
     prune_theme_assets(site)
     reviewed = reviewed_pages(config)
@@ -52,21 +54,31 @@ def finish_site(
         )
         refuse_active(inert.verify_tree(site, reviewed, skip=THEME_ASSETS, known=known))
         return
-    # Pagefind runs meanwhile: the files are read back (pages already read as they were
-    # written only hashed), then its own output once it is done.
-    indexing = pagefind.start_index(site)
-    parsed: list[Path] = []
+    indexing = indexing or pagefind.start_index(site)
+    known = known or {}
     try:
-        skip = (*THEME_ASSETS, SEARCH)
-        found = inert.verify_tree(site, reviewed, skip=skip, known=known, parsed=parsed)
-    except BaseException:
+        # Pagefind reads the pages it has not read yet while the pages are read back (those
+        # read as they were written only hashed); a page that is not what MkDocs was seen
+        # to write is read by Pagefind again, as it is now. Pagefind writes its index while
+        # the other files are read and the Chinese pages marked.
+        indexing.add_remaining()
+        files = inert.site_files(site, skip=(*THEME_ASSETS, SEARCH))
+        allowed = inert.allowed_scripts(reviewed, known)
+        pages = [path for path in files if path.suffix == ".html"]
+        parsed: list[Path] = []
+        found = inert.verify_files(site, pages, allowed, known=known, parsed=parsed)
+        log_parsed(site, parsed, len(known))
+        indexing.add_again(parsed)
+        indexing.wait()
+        indexing.write()
+        others = [path for path in files if path.suffix != ".html"]
+        found += inert.verify_files(site, others, allowed)
+        alternates.mark_simplified_chinese(site)
+        indexing.finish(i18n.build_languages(config))
+    finally:
         indexing.stop()
-        raise
-    log_parsed(site, parsed, len(known or ()))
-    pagefind.finish_index(indexing, i18n.build_languages(config))
-    alternates.mark_simplified_chinese(site)
     found += inert.verify_tree(site, within=SEARCH)
-    refuse_active(found)
+    refuse_active(sorted(found, key=lambda active: active.path))
 
 
 def log_parsed(site: Path, parsed: list[Path], read: int) -> None:
