@@ -35,6 +35,11 @@ def on_nav(nav, config, files):
     return nav
 
 
+# Before MkDocs reads a page: it may still be being written.
+def on_page_read_source(page, config):
+    _site.page_read(page)
+
+
 def on_page_content(html, page, config, files):
     return _site.page_content(html, page)
 

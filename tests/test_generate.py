@@ -213,7 +213,8 @@ def test_page_writer_plans_names_then_writes_each_language(make_repo):
     assert json.loads((docs / gen.MANIFEST).read_text("utf-8")) == writer.files
     assert not any((docs / rel).exists() for rel in writer.files)
     writer.wait("en")
-    assert writer.written("en") and not writer.written("zh")
+    assert all(writer.is_written(rel) for rel in writer.files if rel.startswith("en/"))
+    assert not any(writer.is_written(rel) for rel in writer.files if rel.startswith("zh/"))
     assert "title: Faster loans for small firms" in page(docs, "en/cases/alpha-finance.md")
     assert not (docs / "zh/cases/alpha-finance.md").exists()
     writer.wait("zh")
@@ -223,6 +224,24 @@ def test_page_writer_plans_names_then_writes_each_language(make_repo):
     other = make_repo()
     assert run(other) == writer.files
     assert {rel: page(other / "content", rel) for rel in writer.files} == written
+
+
+def test_page_writer_waits_for_one_page_not_for_its_language(make_repo):
+    # MkDocs reads the pages one by one while the children write them, in its order.
+    root = make_repo()
+    docs = root / "content"
+    writer = gen.PageWriter(load_repository(root, TODAY), docs)
+    rel = "en/cases/alpha-finance.md"
+    assert not writer.is_written(rel) and writer.is_written("en/about/tor.md")  # not ours
+    writer.start("en", parts=2)
+    writer.wait_for(rel)
+    assert writer.is_written(rel)
+    assert "title: Faster loans for small firms" in page(docs, rel)
+    writer.wait_for("zh/cases/alpha-finance.md")  # a language not started: started, waited
+    assert "为小企业提供更快贷款" in page(docs, "zh/cases/alpha-finance.md")
+    writer.wait("en")
+    paths = [spec.path for spec in writer.specs]  # the order the children write in
+    assert paths == sorted(paths, key=gen.listing_key) and len(paths) > 20
 
 
 def test_page_writer_reports_a_page_it_cannot_write(make_repo):

@@ -368,8 +368,9 @@ def without_hook_event(root: Path, event: str) -> None:
 @pytest.mark.parametrize(
     ("event", "message"),
     [
-        # The pages of each language are written while MkDocs starts; on_nav waits for them.
-        ("on_nav", "was read before the pages were written"),
+        # The pages are written while MkDocs starts and reads them; it waits for each one
+        # not written yet in on_page_read_source.
+        ("on_page_read_source", "was read before it was written"),
         # Pages are sanitised on another core; on_env puts the clean HTML in place.
         ("on_env", "its HTML was not sanitised"),
     ],

@@ -58,6 +58,10 @@ class Forked(Generic[T]):
             self._receive = None
             self._process.join()
 
+    def running(self) -> bool:
+        """True while the child works (False where the work waits for `result()`)."""
+        return self._process is not None and self._receive is not None and self._process.is_alive()
+
     def cancel(self) -> None:
         if self._process is not None and self._process.is_alive():
             self._process.terminate()

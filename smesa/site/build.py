@@ -31,7 +31,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -58,6 +58,7 @@ from smesa.site.generate import (
     UPDATED_KEY,
     GenerateError,
     PageWriter,
+    listing_key,
     problems_html,
 )
 from smesa.site.view import SiteView
@@ -120,6 +121,7 @@ class SiteBuild:
         self.sanitizer: Worker[str] | None = None
         self.dirty: list[Any] = []  # pages whose HTML the sanitizer is cleaning
         self.clean: set[str] = set()  # generated pages cleaned in this language's build
+        self.awaited: set[str] = set()  # pages MkDocs read once they were written
         # The pages as MkDocs writes them, read for anything active on the other core;
         # what it found, by the digest of the bytes written (see smesa.render.inert).
         self.reader: Worker[tuple[bytes, inert.Reading]] | None = None
@@ -143,6 +145,7 @@ class SiteBuild:
             self._index_default_language(config)
             return
         self.cancel()  # a previous `mkdocs serve` build that failed
+        self.awaited = set()
         root = Path(config.config_file_path).resolve().parent
         repo = load_repository(root, build_day(config))
         preview = bool(config.get(PREVIEW_KEY)) or self.serving
@@ -261,7 +264,8 @@ class SiteBuild:
         return Files([*sorted(inside, key=_listing_order), *others])
 
     def on_nav(self, config: Any) -> None:
-        """Before MkDocs reads the pages of this language: wait until they are written.
+        """Before MkDocs reads the pages of this language: stop at any error the rules
+        found (`on_config` started them).
 
         In the default language's build, also start the other languages' pages and the
         files written after the build (charts, feeds, open data), on the other core.
@@ -270,7 +274,6 @@ class SiteBuild:
             return
         self.clean = set()  # each language's build has pages of the same paths
         self._finish_check()
-        self._wait_for_pages(i18n.current_language(config))
         if i18n.is_default_language_build(config):
             for lang in i18n.build_languages(config):
                 self.pages.start(lang, later=True)
@@ -278,16 +281,29 @@ class SiteBuild:
                 view = self.pages.view
                 self.downloads = Forked(downloads, view, config.site_url, later=True)
 
+    def page_read(self, page: Any) -> None:
+        """Before MkDocs reads a page: wait until it is written, if it is not yet (the
+        children write the pages in the order MkDocs reads them, ahead of it)."""
+        if self.pages is None:
+            return
+        try:
+            self.pages.wait_for(page.file.src_uri)
+        except Exception as error:
+            self.cancel()
+            raise _failed("writing the pages", error) from error
+        self.awaited.add(page.file.src_uri)
+
     def page_content(self, html: str, page: Any) -> str:
         """Hand a page made from contributor data to the sanitizer (smesa.site.sanitize).
 
         It is cleaned on another core while MkDocs converts the next pages; ``on_env``,
         which MkDocs runs before it writes any page, puts the clean HTML in its place.
         """
-        lang = page.file.src_uri.split("/", 1)[0]
-        if self.pages is not None and lang in LANGUAGES and not self.pages.written(lang):
-            # Only a hook file without on_nav gets here: MkDocs read a page being written.
-            raise PluginError(f"{page.file.src_uri} was read before the pages were written")
+        rel = page.file.src_uri
+        if self.pages is not None and self.pages.generates(rel) and rel not in self.awaited:
+            # Only a hook file without on_page_read_source gets here: MkDocs may have read
+            # a page being written.
+            raise PluginError(f"{rel} was read before it was written")
         _refuse_unslugged_headings(page)
         html = wrap_tables(html)
         if not sanitize.is_generated(page.meta):
@@ -436,11 +452,7 @@ def _in(file: File, folder: str) -> bool:
 
 
 def _listing_order(file: File) -> list[tuple[int, Any]]:
-    """Where MkDocs' listing of docs_dir puts `file` (`mkdocs.structure.files.get_files`,
-    a sorted os.walk): a folder's files before its subfolders, index.md first."""
-    *folders, name = PurePosixPath(file.src_uri).parts
-    index_last = PurePosixPath(name).stem not in ("index", "README")
-    return [*((1, folder) for folder in folders), (0, (index_last, name))]
+    return listing_key(file.src_uri)
 
 
 def _refuse_unslugged_headings(page: Any) -> None:

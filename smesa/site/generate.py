@@ -22,12 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import multiprocessing
 import posixpath
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -762,7 +764,7 @@ def generate(repo: Repository, docs_dir: Path) -> list[Path]:
     """
     writer = PageWriter(repo, docs_dir)
     for lang in LANGUAGES:
-        _render_and_write(writer.specs, lang, writer.view, writer.docs)
+        _render_and_write(list(enumerate(writer.specs)), lang, writer.view, writer.docs)
     return [writer.docs / rel for rel in writer.files]
 
 
@@ -793,7 +795,9 @@ class PageWriter:
     ) -> None:
         self.docs = Path(docs_dir)
         self.view = SiteView(repo, preview=preview, problems=problems)
-        self.specs = list(page_specs(self.view))
+        # Written in the order MkDocs reads them, so that it seldom waits for one.
+        self.specs = sorted(page_specs(self.view), key=lambda spec: listing_key(spec.path))
+        self._number = {spec.path: number for number, spec in enumerate(self.specs)}
         self.files = sorted(f"{lang}/{spec.path}" for spec in self.specs for lang in LANGUAGES)
         owned = _read_manifest(self.docs)
         for rel in self.files:
@@ -807,6 +811,9 @@ class PageWriter:
         _write_if_changed(self.docs / MANIFEST, json.dumps(self.files, indent=1) + "\n")
         self._children: dict[str, list[background.Forked[None]]] = {}
         self._written: set[str] = set()
+        # Per language, a flag per page (in `specs` order) that its child sets once the
+        # page is on disk: memory shared with the children, which fork inherits.
+        self._done: dict[str, Any] = {}
 
     def start(self, lang: str, *, parts: int = 1, later: bool = False) -> None:
         """Render and write the pages of `lang` in `parts` forked children (once per
@@ -814,14 +821,46 @@ class PageWriter:
         if lang not in LANGUAGES:
             raise ValueError(f"pages are generated in {LANGUAGES}, not {lang!r}")
         if lang not in self._children:
+            done = self._done[lang] = multiprocessing.RawArray("B", len(self.specs))
+            numbered = list(enumerate(self.specs))
             self._children[lang] = [
                 background.Forked(
                     _render_and_write,
-                    *(self.specs[part::parts], lang, self.view, self.docs),
+                    *(numbered[part::parts], lang, self.view, self.docs, done),
                     later=later,
                 )
                 for part in range(parts)
             ]
+
+    def wait_for(self, rel: str) -> None:
+        """Return once the page `rel` (docs-relative, `<lang>/...`) is written, if it is
+        one of the generated pages (raises what rendering raised)."""
+        lang, _, path = rel.partition("/")
+        number = self._number.get(path)
+        if number is None or lang not in LANGUAGES or lang in self._written:
+            return
+        self.start(lang)
+        children, done = self._children[lang], self._done[lang]
+        child = children[number % len(children)]
+        while not done[number]:
+            if not child.running():  # ended (or not forked): its result says how
+                self.wait(lang)
+                return
+            time.sleep(0.0005)
+
+    def generates(self, rel: str) -> bool:
+        """True if `rel` (docs-relative) is one of the generated pages."""
+        lang, _, path = rel.partition("/")
+        return lang in LANGUAGES and path in self._number
+
+    def is_written(self, rel: str) -> bool:
+        """True once the generated page `rel` is written (and for any other file)."""
+        lang, _, path = rel.partition("/")
+        number = self._number.get(path)
+        if number is None or lang not in LANGUAGES or lang in self._written:
+            return True
+        done = self._done.get(lang)
+        return done is not None and bool(done[number])
 
     def wait(self, lang: str) -> None:
         """Return once the pages of `lang` are written (raises what rendering raised)."""
@@ -831,10 +870,6 @@ class PageWriter:
                 child.result()
             self._written.add(lang)
 
-    def written(self, lang: str) -> bool:
-        """True once `wait(lang)` has returned."""
-        return lang in self._written
-
     def cancel(self) -> None:
         """Stop the children: the build failed."""
         for children in self._children.values():
@@ -842,10 +877,24 @@ class PageWriter:
                 child.cancel()
 
 
-def _render_and_write(specs: list[PageSpec], lang: str, view: SiteView, docs: Path) -> None:
-    """Render the pages of `specs` in `lang` and write the changed ones."""
-    for spec in specs:
+def _render_and_write(
+    specs: list[tuple[int, PageSpec]], lang: str, view: SiteView, docs: Path, done: Any = None
+) -> None:
+    """Render the pages of `specs` (numbered) in `lang` and write the changed ones,
+    setting each one's flag in `done` once it is on disk."""
+    for number, spec in specs:
         _write_if_changed(docs / lang / spec.path, render(spec, view, lang))
+        if done is not None:
+            done[number] = 1
+
+
+def listing_key(rel: str) -> list[tuple[int, Any]]:
+    """Where MkDocs' listing of docs_dir puts the file `rel` among those of its language
+    (`mkdocs.structure.files.get_files`, a sorted os.walk): a folder's files before its
+    subfolders, index.md first."""
+    *folders, name = PurePosixPath(rel).parts
+    index_last = PurePosixPath(name).stem not in ("index", "README")
+    return [*((1, folder) for folder in folders), (0, (index_last, name))]
 
 
 def hand_written_files(docs_dir: Path) -> list[str]:
