@@ -17,8 +17,6 @@ from mkdocs.exceptions import Abort
 from smesa.render.inert import PAGEFIND_MAGIC
 from smesa.site import pagefind
 
-pytestmark = pytest.mark.skipif(not pagefind.available(), reason="needs Pagefind")
-
 # Folder names that are glob syntax to Pagefind, and one (a backslash) no glob can name.
 ODD_NAMES = ["a b[1]", "c{x}", "d$e", "m<n>", "p:q", "q?w", "r(s)", "s*t", "u,v", "x!y", "中文"]
 
