@@ -3,8 +3,8 @@
 ``SiteBuild`` holds the state of one MkDocs build for the thin hook file. mkdocs-static-i18n
 re-runs every event for each extra language with the same config and hook module, so the
 data is loaded and the pages planned once, in the first ``on_config``, before MkDocs
-lists docs_dir; each language's pages are written by then or, on another core, before
-MkDocs reads them (``on_nav``, see ``smesa.site.generate.PageWriter``). The rules run on
+lists docs_dir; each page is written by then or, on another core, before MkDocs reads
+it (``on_page_read_source``, see ``smesa.site.generate.PageWriter``). The rules run on
 another core meanwhile; an error finding aborts the build, before MkDocs reads any page,
 with the lines ``smesa check`` prints. Pagefind reads the default language's pages
 while MkDocs builds the others (``smesa.site.pagefind.Indexing``).
@@ -247,7 +247,7 @@ class SiteBuild:
 
         MkDocs lists docs_dir as soon as `on_config` returns, while the children still
         write the pages (in a fresh checkout, most do not exist yet); it reads each page
-        only after `on_nav` has waited for its language. So the pages missing from the
+        only once it is written (`page_read`). So the pages missing from the
         listing are added here, in the order MkDocs lists a folder, rather than created
         empty first (about 2,000 empty files: 0.5 to 2 s on ext4 while the children
         write). static-i18n, which sorts the files by language next, sees them all.

@@ -777,9 +777,10 @@ class PageWriter:
     build itself, every other one in a nested build (mkdocs-static-i18n). So the plan is
     made at once: which files (the manifest, which the build adds to MkDocs' listing of
     docs_dir where a page is not written yet) and stale files removed; the text of each
-    language is rendered and written in a forked child, and the build waits for it
-    before it reads that language (``wait``). On two cores
-    most of the rendering then happens while MkDocs builds the previous language.
+    language is rendered and written in forked children, in the order MkDocs reads the
+    pages, and the build waits for a page only if MkDocs is about to read it before it is
+    written (``wait_for``). On two cores most of the rendering then happens while MkDocs
+    lists docs_dir or builds the previous language.
 
     Raises GenerateError, before anything is written, when a generated page would
     overwrite a file the generator did not write (a hand-written page).
