@@ -836,10 +836,10 @@ class PageWriter:
     def wait_for(self, rel: str) -> None:
         """Return once the page `rel` (docs-relative, `<lang>/...`) is written, if it is
         one of the generated pages (raises what rendering raised)."""
-        lang, _, path = rel.partition("/")
-        number = self._number.get(path)
-        if number is None or lang not in LANGUAGES or lang in self._written:
+        found = self._numbered(rel)
+        if found is None or found[0] in self._written:
             return
+        lang, number = found
         self.start(lang)
         children, done = self._children[lang], self._done[lang]
         child = children[number % len(children)]
@@ -851,17 +851,21 @@ class PageWriter:
 
     def generates(self, rel: str) -> bool:
         """True if `rel` (docs-relative) is one of the generated pages."""
-        lang, _, path = rel.partition("/")
-        return lang in LANGUAGES and path in self._number
+        return self._numbered(rel) is not None
 
     def is_written(self, rel: str) -> bool:
         """True once the generated page `rel` is written (and for any other file)."""
+        found = self._numbered(rel)
+        if found is None or found[0] in self._written:
+            return True
+        done = self._done.get(found[0])
+        return done is not None and bool(done[found[1]])
+
+    def _numbered(self, rel: str) -> tuple[str, int] | None:
+        """The language and number (in `specs`) of the generated page `rel`, if it is one."""
         lang, _, path = rel.partition("/")
         number = self._number.get(path)
-        if number is None or lang not in LANGUAGES or lang in self._written:
-            return True
-        done = self._done.get(lang)
-        return done is not None and bool(done[number])
+        return None if number is None or lang not in LANGUAGES else (lang, number)
 
     def wait(self, lang: str) -> None:
         """Return once the pages of `lang` are written (raises what rendering raised)."""

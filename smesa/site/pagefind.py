@@ -70,22 +70,6 @@ EXCLUDED = [".headerlink"]
 COMPRESSED = (".pf_meta", ".pf_index", ".pf_fragment", ".pagefind")
 
 
-def build_index(site_dir: str | Path, languages: list[str]) -> dict[str, int]:
-    """Index ``site_dir`` into ``site_dir/pagefind``; return pages indexed per language.
-
-    Fails the build (mkdocs' Abort, one line naming the file) if Pagefind fails, does not
-    index every built language (a page lacks the right ``lang`` attribute), or leaves an
-    index file empty, cut off or unreadable.
-    """
-    indexing = start_index(site_dir)
-    try:
-        indexing.add_remaining()
-        indexing.write()
-        return indexing.finish(languages)
-    finally:
-        indexing.stop()
-
-
 # What Pagefind's globs (the wax crate) read as syntax, escaped to stand for themselves.
 _GLOB_SYNTAX = re.compile(r"([?*$:<>()\[\]{},])")
 EVERY_PAGE = "**/*.html"
@@ -118,6 +102,10 @@ class Indexing:
         self._sent = 0
         self._waiting: list[int] = []
         self._remaining = EVERY_PAGE  # the pages not asked for yet
+        self._index = 0
+
+    def open(self) -> None:
+        """Create the index Pagefind builds (the first answer: Pagefind has started)."""
         payload = self._request({"type": "NewIndex", "config": {"exclude_selectors": EXCLUDED}})
         self._index = payload["index_id"]
 
@@ -159,7 +147,13 @@ class Indexing:
         )
 
     def finish(self, languages: list[str]) -> dict[str, int]:
-        """Wait for the index, end Pagefind, then check its output (see `build_index`)."""
+        """Wait for the index, end Pagefind, then check its output; return the pages
+        indexed per language.
+
+        Fails the build (mkdocs' Abort, one line naming the file) if Pagefind fails, does
+        not index every built language (a page lacks the right ``lang`` attribute), or
+        leaves an index file empty, cut off or unreadable.
+        """
         self.wait()
         self._close_input()
         if self.process.wait() != 0:
@@ -277,14 +271,13 @@ def start_index(site_dir: str | Path) -> Indexing:
         # None while another thread runs (smesa.site.processes.preexec_dying_with_us)
         preexec_fn=preexec_dying_with_us(),  # noqa: PLW1509
     )
+    indexing = Indexing(site, process, errors)
     try:
-        return Indexing(site, process, errors)
+        indexing.open()
     except BaseException:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        errors.close()
+        indexing.stop()
         raise
+    return indexing
 
 
 def verify_index(site: Path, languages: list[str]) -> dict[str, int]:
