@@ -195,6 +195,20 @@ def test_a_program_started_with_preexec_dies_with_its_parent():
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="children are forked on Linux only")
+def test_a_program_started_with_preexec_runs_at_the_niceness_asked():
+    here = os.nice(0)
+    for more in (0, LATER_NICENESS):
+        program = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.nice(0))"],
+            preexec_fn=preexec_dying_with_us(more),  # noqa: PLW1509
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert int(program.stdout) == min(19, here + more)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="children are forked on Linux only")
 def test_a_child_whose_parent_died_before_prctl_took_effect_exits():
     # The parent that forked it is gone if getppid() names another process.
     process = multiprocessing.get_context("fork").Process(target=die_with_parent, args=(-1,))

@@ -26,9 +26,10 @@ from typing import Any, Generic, TypeVar
 from smesa.site.processes import can_fork, die_with_parent
 
 T = TypeVar("T")
-# Children whose result is wanted later (the next language's pages, the downloads, the
-# sanitiser) yield to MkDocs: at equal priority, four of them on two cores preempt the
-# MkDocs process hundreds of times a build, and it runs a third slower.
+# Children whose result is wanted later (the pages, each wanted only when MkDocs reads
+# it; the downloads; the sanitiser; Pagefind) yield to MkDocs: at equal priority, four of
+# them on two cores preempt the MkDocs process hundreds of times a build, and it runs a
+# third slower.
 LATER_NICENESS = 10
 
 

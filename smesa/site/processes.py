@@ -44,11 +44,17 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def preexec_dying_with_us() -> Callable[[], None] | None:
+def preexec_dying_with_us(niceness: int = 0) -> Callable[[], None] | None:
     """A `preexec_fn` for `subprocess` that makes the program die with this process
-    (the signal survives exec); None where `can_fork` is False, as subprocess's own
-    warning about preexec_fn and threads asks."""
+    (the signal survives exec), at `niceness` more than this process; None where
+    `can_fork` is False, as subprocess's own warning about preexec_fn and threads asks."""
     if not can_fork():
         return None
     parent = os.getpid()
-    return lambda: die_with_parent(parent)
+
+    def prepare() -> None:
+        die_with_parent(parent)
+        if niceness:
+            os.nice(niceness)
+
+    return prepare
