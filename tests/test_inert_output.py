@@ -44,6 +44,9 @@ def test_a_theme_page_is_clean():
         ("<svg/onload=alert(1)>", "event handler onload= on <svg>"),
         ('<img src="x.png"onerror=alert(1)>', "event handler onerror= on <img>"),
         ("<img src='x.png'/ONERROR\n=alert(1)>", "event handler onerror= on <img>"),
+        # The tokenizer's whitespace includes the form feed; Chinese text does not hide it.
+        ("<p>出口贷款<img src=x\fOnError=alert(1)>六天</p>", "event handler onerror= on <img>"),
+        ('<a href="/x"\tonclick="alert(1)">链接</a>', "event handler onclick= on <a>"),
         # SVG animation sets an attribute: a link's href, or a handler.
         (
             "<svg><a><animate attributeName=href values=javascript:alert(1) /></a></svg>",
@@ -213,6 +216,24 @@ def test_a_heading_id_that_is_not_a_slug_stops_the_build(tmp_path: Path):
 )
 def test_an_address_is_read_as_a_browser_reads_it(href, active):
     assert inert.bad_url(href) is active
+
+
+@pytest.mark.parametrize(
+    ("html", "maybe"),
+    [
+        ("<img src=x onerror=alert(1)>", True),
+        ("<svg/ONLOAD=alert(1)>", True),
+        ('<img src="x"onerror=1>', True),
+        ("<img src=x\fonerror =1>", True),
+        ("<p>出口 <b id=x\ronclick=1>贷款</b></p>", True),
+        # Attributes that only contain "on", and text that only looks like one.
+        ('<div data-md-component="content" class=icon>', False),
+        ("onclick=1 at the start of a text is not an attribute", False),
+        ("<p>turn on=off</p><p>a\u00a0onclick=1</p>", False),  # no space of HTML's before it
+    ],
+)
+def test_a_handler_is_looked_for_where_the_tokenizer_starts_an_attribute(html, maybe):
+    assert inert.may_have_handler(html) is maybe
 
 
 def test_a_theme_like_id_deep_inside_the_content_is_found():

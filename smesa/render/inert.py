@@ -51,7 +51,9 @@ URL_ATTRIBUTES = (
     "xlink:href",
     "cite",
 )
-_URL_SELECTOR = ", ".join(f"[{name.replace(':', chr(92) + ':')}]" for name in URL_ATTRIBUTES)
+# A scheme needs a colon: the elements with one in a URL attribute (parsed, so "&#58;" is
+# one too). Most addresses are relative; a page has few others.
+_URL_SELECTOR = ", ".join(f"[{name.replace(':', chr(92) + ':')}*=':']" for name in URL_ATTRIBUTES)
 FORBIDDEN = (
     "iframe, frame, frameset, object, embed, applet, base, form, portal, foreignObject, "
     # SVG's animation elements set any attribute, a link's href or a handler included.
@@ -63,9 +65,12 @@ _BAD_SCHEME = re.compile(r"(?:javascript|vbscript|data):", re.IGNORECASE)
 _URL_TABS = re.compile(r"[\t\n\r]+")
 _URL_ENDS = "".join(map(chr, range(0x21)))
 # An attribute name starts after a space, a "/" (`<svg/onload=...>`) or a closing quote
-# (`<img src="x"onerror=...>`): the HTML tokenizer's rules. Only a page that has one
-# starting "on" is walked attribute by attribute.
-_HANDLER_HINT = re.compile(r"[\s/\"']on[a-z]+\s*=", re.IGNORECASE)
+# (`<img src="x"onerror=...>`): the HTML tokenizer's rules, in ASCII (its whitespace,
+# and the letters it lowercases). Only a page that has one starting "on" is walked
+# attribute by attribute. Searched for in the lowercased UTF-8 bytes, as a literal "on"
+# and then what comes before it: a sixth of the time the same search takes in the text.
+_HANDLER_NAME = re.compile(rb"on[a-z]+[\t\n\f\r ]*=")
+_BEFORE_NAME = frozenset(b"\t\n\f\r /\"'")
 # Paths to the site root differ from page to page ("../..", "/"): the same script.
 _ROOT = re.compile(r'"(?:\.\./)*\.\.?/?"|"/"')
 _TO_ROOT = re.compile(r'(?<=")(?:\.\./)+|(?<=")/(?=assets/)')
@@ -85,6 +90,15 @@ class Active:
 
 def normalise_script(text: str) -> str:
     return _TO_ROOT.sub("", _ROOT.sub('"."', text.strip()))
+
+
+def may_have_handler(html: str) -> bool:
+    """True if `html` may have an attribute whose name starts with "on" (any case)."""
+    lowered = html.encode("utf-8", "replace").lower()
+    return any(
+        match.start() and lowered[match.start() - 1] in _BEFORE_NAME
+        for match in _HANDLER_NAME.finditer(lowered)
+    )
 
 
 def bad_url(value: str) -> bool:
@@ -136,7 +150,7 @@ def _active_elements(tree: LexborHTMLParser, html: str, page: bool) -> Iterator[
     for node in tree.css("meta[http-equiv]"):
         if (node.attributes.get("http-equiv") or "").lower() == "refresh":
             yield "refreshing <meta>"
-    if _HANDLER_HINT.search(html):
+    if may_have_handler(html):
         for node in tree.root.traverse() if tree.root else ():
             for name in node.attributes:
                 if name.lower().startswith("on"):
@@ -145,7 +159,6 @@ def _active_elements(tree: LexborHTMLParser, html: str, page: bool) -> Iterator[
         attrs = node.attrs
         for name in URL_ATTRIBUTES:
             value = attrs.get(name)
-            # A scheme needs a colon: most addresses (relative ones) are done here.
             if value and ":" in value and bad_url(value):
                 yield f"{name}={value[:40]!r} on <{node.tag}>"
     within = ("article ", "nav.md-nav--secondary ") if page else ("",)
