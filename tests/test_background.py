@@ -200,7 +200,7 @@ def test_a_program_started_with_preexec_runs_at_the_niceness_asked():
     for more in (0, LATER_NICENESS):
         program = subprocess.run(
             [sys.executable, "-c", "import os; print(os.nice(0))"],
-            preexec_fn=preexec_dying_with_us(more),  # noqa: PLW1509
+            preexec_fn=preexec_dying_with_us(more),
             capture_output=True,
             text=True,
             check=True,

@@ -158,6 +158,25 @@ def test_a_reading_is_kept_by_the_bytes_written_not_by_the_page():
 
 
 @pytest.mark.build
+def test_what_pagefind_took_from_a_page_is_read_too(tmp_path: Path):
+    # Pagefind takes a page's first image as its result image: an address that runs is
+    # found in the page and, checked with the rest of its index, in its fragment.
+    root = copy_site_sources(
+        ROOT, RepoFactory(tmp_path)(), names=("mkdocs.yml", "overrides", "hooks")
+    )
+    tor = root / "content" / "en" / "about" / "tor.md"
+    tor.write_text(tor.read_text("utf-8") + '\n\n<img src="data:image/png;base64,AAAA">\n')
+    done = smesa_build(root)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "about/tor/index.html: src='data:image/png;base64,AAAA' on <img>" in done.stderr
+    fragment = re.search(
+        r"pagefind/fragment/en_\w+\.pf_fragment: image 'data:image/png", done.stderr
+    )
+    assert fragment is not None, done.stderr[-2000:]
+    assert not (root / "site").exists()
+
+
+@pytest.mark.build
 def test_a_page_changed_after_mkdocs_wrote_it_is_not_published(tmp_path: Path):
     # Each page is read as MkDocs writes it; a file changed after that (here by another
     # hook, before ours reads the site back) is read again from disk.

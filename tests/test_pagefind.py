@@ -103,6 +103,25 @@ def test_an_index_built_in_parts_is_the_command_lines_byte_for_byte(tmp_path: Pa
     assert not any("¶" in fragment["content"] for fragment in fragments(expected))
 
 
+def test_each_index_file_is_handed_over_as_it_is_checked_decompressed_if_compressed(
+    tmp_path: Path,
+):
+    site = make_site(tmp_path, ["about"], ["about"])
+    index_in_parts(site)
+    seen: dict[str, tuple[bytes, bytes | None]] = {}
+
+    def read(path: Path, data: bytes, unzipped: bytes | None) -> None:
+        seen[path.relative_to(site / pagefind.OUTPUT_SUBDIR).as_posix()] = (data, unzipped)
+
+    assert pagefind.verify_index(site, ["en", "zh"], read) == {"en": 3, "zh": 2}
+    written = tree(site / pagefind.OUTPUT_SUBDIR)
+    assert {rel: data for rel, (data, _) in seen.items()} == written
+    for rel, (data, unzipped) in seen.items():
+        compressed = rel.endswith(pagefind.COMPRESSED)
+        assert unzipped == (gzip.decompress(data) if compressed else None), rel
+    assert any(rel.startswith("fragment/") for rel in seen)
+
+
 def test_a_folder_no_glob_can_name_is_indexed_with_the_rest(tmp_path: Path):
     site = make_site(tmp_path, ["about", "back\\slash"], ["about"])
     indexing = pagefind.start_index(site)

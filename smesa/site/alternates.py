@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from smesa.render import inert
 from smesa.site import i18n
 
 # The site's Chinese is Simplified Chinese: `zh-Hans` in <html lang> and hreflang (BCP 47),
@@ -81,7 +82,9 @@ def mark_simplified_chinese(site_dir: str | Path) -> int:
     index (the language without its script subtag).
     """
     changed = 0
-    for page in sorted((Path(site_dir) / "zh").rglob("*.html")):
+    for page in inert.site_files(Path(site_dir), within="zh"):
+        if page.suffix != ".html":
+            continue
         html = page.read_bytes()
         marked = _ZH_ROOT.sub(b'<html lang="zh-Hans"', html, count=1)
         if marked != html:

@@ -44,6 +44,7 @@ from smesa.data.config import repository_url
 from smesa.data.models import LANGUAGES
 from smesa.data.repository import Repository
 from smesa.data.texts import REPORT_LABELS, SITE_LABELS, format_date, is_stale, labels
+from smesa.render import inert
 from smesa.render.markdown import inert_markdown, outside_code
 from smesa.render.templating import inline, markdown_environment
 from smesa.report import annual as reporting
@@ -906,7 +907,7 @@ def hand_written_files(docs_dir: Path) -> list[str]:
     """Files under docs_dir the generator does not own (docs-relative POSIX paths)."""
     docs = Path(docs_dir)
     owned = _read_manifest(docs) | {MANIFEST}
-    found = (p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+    found = (p.relative_to(docs).as_posix() for p in inert.site_files(docs))
     return sorted(rel for rel in found if rel not in owned and "__pycache__" not in rel)
 
 

@@ -34,12 +34,14 @@ import subprocess
 import sys
 import tempfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import get_plugin_logger
 
+from smesa.render import inert
 from smesa.site.background import LATER_NICENESS
 from smesa.site.processes import preexec_dying_with_us
 
@@ -69,6 +71,8 @@ ENTRY = "pagefind-entry.json"
 EXCLUDED = [".headerlink"]
 # Index files in gzip form: a cut-off one does not decompress.
 COMPRESSED = (".pf_meta", ".pf_index", ".pf_fragment", ".pagefind")
+# What is given each index file's bytes (and decompressed, if compressed): `verify_index`.
+Reader = Callable[[Path, bytes, "bytes | None"], None]
 
 
 # What Pagefind's globs (the wax crate) read as syntax, escaped to stand for themselves.
@@ -147,9 +151,9 @@ class Indexing:
             {"type": "WriteFiles", "output_path": str((self.site / OUTPUT_SUBDIR).resolve())}
         )
 
-    def finish(self, languages: list[str]) -> dict[str, int]:
+    def finish(self, languages: list[str], read: Reader | None = None) -> dict[str, int]:
         """Wait for the index, end Pagefind, then check its output; return the pages
-        indexed per language.
+        indexed per language. `read`: see `verify_index`.
 
         Fails the build (mkdocs' Abort, one line naming the file) if Pagefind fails, does
         not index every built language (a page lacks the right ``lang`` attribute), or
@@ -160,7 +164,7 @@ class Indexing:
         if self.process.wait() != 0:
             raise self._failure()
         self.errors.close()
-        pages = verify_index(self.site, languages)
+        pages = verify_index(self.site, languages, read)
         log.info(
             "Pagefind indexed %s", ", ".join(f"{n} '{lang}' pages" for lang, n in pages.items())
         )
@@ -283,11 +287,15 @@ def start_index(site_dir: str | Path) -> Indexing:
     return indexing
 
 
-def verify_index(site: Path, languages: list[str]) -> dict[str, int]:
+def verify_index(site: Path, languages: list[str], read: Reader | None = None) -> dict[str, int]:
     """Pages indexed per language, from the Pagefind output of `site` checked whole: the
     entry file names every language with pages and a metadata file, the fragment and
     index folders hold files, and no file is empty or (if compressed) cut off. Paths in
-    messages start at the site folder's name (``site.tmp-x/pagefind/...``)."""
+    messages start at the site folder's name (``site.tmp-x/pagefind/...``).
+
+    `read(path, data, unzipped)` is given each file's bytes as they are checked, and
+    those bytes decompressed if the file is compressed (None otherwise), so that the
+    build reads the index for anything active without reading it again."""
     output = site / OUTPUT_SUBDIR
     entry_file = output / ENTRY
     _check_file(entry_file, site)
@@ -310,23 +318,27 @@ def verify_index(site: Path, languages: list[str]) -> dict[str, int]:
         meta = output / f"pagefind.{name}.pf_meta"
         if not meta.is_file():
             raise _fail(f"pagefind wrote no {_shown(meta, site)}")
-    for path in sorted(output.rglob("*")):
-        if path.is_file():
-            _check_file(path, site)
+    for path in inert.site_files(site, within=OUTPUT_SUBDIR):
+        data, unzipped = _check_file(path, site)
+        if read is not None:
+            read(path, data, unzipped)
     return pages
 
 
-def _check_file(path: Path, site: Path) -> None:
+def _check_file(path: Path, site: Path) -> tuple[bytes, bytes | None]:
+    """The bytes of an index file, and decompressed if it is compressed."""
+    unzipped = None
     try:
         data = path.read_bytes()
         if data and path.name.endswith(COMPRESSED):
-            gzip.decompress(data)
+            unzipped = gzip.decompress(data)
     except (OSError, EOFError, zlib.error) as error:
         raise _fail(
             f"pagefind wrote an unreadable {_shown(path, site)}: {_reason(error)}"
         ) from None
     if not data:
         raise _fail(f"pagefind wrote an empty {_shown(path, site)} (is the disk full?)")
+    return data, unzipped
 
 
 def _shown(path: Path, site: Path) -> str:

@@ -74,10 +74,16 @@ def finish_site(
         others = [path for path in files if path.suffix != ".html"]
         found += inert.verify_files(site, others, allowed)
         alternates.mark_simplified_chinese(site)
-        indexing.finish(i18n.build_languages(config))
+
+        def read_index(path: Path, data: bytes, unzipped: bytes | None) -> None:
+            rel = path.relative_to(site).as_posix()
+            problems = inert.stored_problems(path, data, unzipped=unzipped)
+            found.extend(inert.Active(rel, what) for what in problems)
+
+        # Pagefind's output is read for anything active as it is checked, not again.
+        indexing.finish(i18n.build_languages(config), read_index)
     finally:
         indexing.stop()
-    found += inert.verify_tree(site, within=SEARCH)
     refuse_active(sorted(found, key=lambda active: active.path))
 
 
