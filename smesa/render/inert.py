@@ -18,7 +18,7 @@ publish when any file holds:
 
 Pagefind's fragments (gzip-compressed JSON that its search page shows) are read too.
 
-The pages are the bulk of it (about 2 ms each). The build reads each one as MkDocs writes
+The pages are the bulk of it (about 1.2 ms each). The build reads each one as MkDocs writes
 it, in a child on the core MkDocs leaves idle (`read_written_page`), and keeps what it
 found by the digest of the bytes written; reading the tree back then parses only the
 files whose bytes on disk are not bytes already read (`verify_tree`'s `known`).
