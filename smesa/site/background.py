@@ -23,7 +23,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
-from smesa.site.processes import can_fork, die_with_parent
+from smesa.site.processes import become_child, can_fork
 
 T = TypeVar("T")
 # Children whose result is wanted later (the pages, each wanted only when MkDocs reads
@@ -90,9 +90,7 @@ def _start(target: Callable[[Connection], None], *, duplex: bool, later: bool) -
 def _child(
     target: Callable[[Connection], None], connection: Connection, niceness: int, parent: int
 ) -> None:
-    die_with_parent(parent)
-    if niceness:
-        os.nice(niceness)
+    become_child(parent, niceness)
     target(connection)
 
 

@@ -72,7 +72,7 @@ EXCLUDED = [".headerlink"]
 # Index files in gzip form: a cut-off one does not decompress.
 COMPRESSED = (".pf_meta", ".pf_index", ".pf_fragment", ".pagefind")
 # What is given each index file's bytes (and decompressed, if compressed): `verify_index`.
-Reader = Callable[[Path, bytes, "bytes | None"], None]
+Reader = Callable[[Path, bytes, bytes | None], None]
 
 
 # What Pagefind's globs (the wax crate) read as syntax, escaped to stand for themselves.
@@ -298,9 +298,9 @@ def verify_index(site: Path, languages: list[str], read: Reader | None = None) -
     build reads the index for anything active without reading it again."""
     output = site / OUTPUT_SUBDIR
     entry_file = output / ENTRY
-    _check_file(entry_file, site)
+    entry_data, _ = _check_file(entry_file, site)
     try:
-        entry = json.loads(entry_file.read_bytes())
+        entry = json.loads(entry_data)
         pages = {lang: meta["page_count"] for lang, meta in entry["languages"].items()}
         hashes = [meta["hash"] for meta in entry["languages"].values()]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:

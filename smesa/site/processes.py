@@ -51,10 +51,12 @@ def preexec_dying_with_us(niceness: int = 0) -> Callable[[], None] | None:
     if not can_fork():
         return None
     parent = os.getpid()
+    return lambda: become_child(parent, niceness)
 
-    def prepare() -> None:
-        die_with_parent(parent)
-        if niceness:
-            os.nice(niceness)
 
-    return prepare
+def become_child(parent: int, niceness: int = 0) -> None:
+    """In a child just forked by process `parent`: die with it (`die_with_parent`), at
+    `niceness` more than it."""
+    die_with_parent(parent)
+    if niceness:
+        os.nice(niceness)
