@@ -20,12 +20,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 from mkdocs.config import load_config
-from mkdocs.structure.files import get_files
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, get_files
+from mkdocs.structure.pages import Page
 
 from smesa.check.rules import RULES
 from smesa.data.repository import load_repository
 from smesa.report import charts
-from smesa.site import pagefind
+from smesa.site import pagefind, sanitize
 from smesa.site.build import TODAY_VARIABLE, SiteBuild
 from smesa.site.generate import PageWriter
 from tests.browser.local_site import copy_site_sources
@@ -357,33 +359,52 @@ def test_a_build_failing_after_validation_keeps_site(make_repo):
 
 
 def without_hook_event(root: Path, event: str) -> None:
-    """Delete the function `event` from the fixture repository's hook file."""
+    """Rename the function `event` of the fixture repository's hook file: MkDocs no longer
+    calls it."""
     hook = root / "hooks/smesa_site.py"
     source = hook.read_text("utf-8")
-    start = source.index(f"def {event}(")
-    hook.write_text(source.replace(source[start : source.index("\n\n\n", start)], ""), "utf-8")
-    assert f"def {event}" not in hook.read_text("utf-8")
+    assert source.count(f"def {event}(") == 1
+    hook.write_text(source.replace(f"def {event}(", f"def renamed_{event}("), "utf-8")
 
 
 @pytest.mark.parametrize(
-    ("event", "message"),
+    "event",
     [
-        # The pages are written while MkDocs starts and reads them; it waits for each one
-        # not written yet in on_page_read_source.
-        ("on_page_read_source", "was read before it was written"),
-        # Pages are sanitised on another core; on_env puts the clean HTML in place.
-        ("on_env", "its HTML was not sanitised"),
+        # MkDocs would read pages still being written by the children.
+        "on_page_read_source",
+        # Pages would be published as MkDocs made them, not as the sanitizer cleaned them.
+        "on_env",
+        "on_page_context",
+        # The pages would not be read back for anything active, nor the site indexed.
+        "on_post_page",
+        "on_post_build",
     ],
 )
-def test_a_hook_file_missing_an_event_publishes_nothing(make_repo, event: str, message: str):
+def test_a_hook_file_missing_an_event_publishes_nothing(make_repo, event: str):
     root = site_repository(make_repo, fixture_files())
     without_hook_event(root, event)
     before = old_site(root)
     done = smesa_build(root)
     assert done.returncode == 1
-    assert message in done.stderr
+    assert f"hooks/smesa_site.py has no {event}; " in done.stderr
     assert "Traceback" not in done.stderr
     assert snapshot(root / "site") == before
+    assert not list((root / "content").rglob("cases/*.md"))  # stopped before writing
+
+
+def test_a_generated_page_not_sanitised_is_not_written(tmp_path: Path):
+    # The last guard before MkDocs renders a page: on_env put the clean HTML of every
+    # generated page in place, or the page is refused.
+    build = SiteBuild()
+    page = Page(None, File("cases/x.md", str(tmp_path), str(tmp_path / "site"), True), {})
+    page.meta = {sanitize.GENERATED_KEY: sanitize.GENERATED_VALUE}
+    with pytest.raises(PluginError, match=r"^cases/x\.md: its HTML was not sanitised$"):
+        build.page_context(page)
+    build.clean.add("cases/x.md")
+    build.page_context(page)  # cleaned: written
+    page.meta = {}
+    build.clean.clear()
+    build.page_context(page)  # hand-written: written as MkDocs made it
 
 
 def test_a_page_that_cannot_be_written_fails_the_build_with_its_path(make_repo):

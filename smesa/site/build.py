@@ -121,7 +121,6 @@ class SiteBuild:
         self.sanitizer: Worker[str] | None = None
         self.dirty: list[Any] = []  # pages whose HTML the sanitizer is cleaning
         self.clean: set[str] = set()  # generated pages cleaned in this language's build
-        self.awaited: set[str] = set()  # pages MkDocs read once they were written
         # The pages as MkDocs writes them, read for anything active on the other core;
         # what it found, by the digest of the bytes written (see smesa.render.inert).
         self.reader: Worker[tuple[bytes, inert.Reading]] | None = None
@@ -145,7 +144,7 @@ class SiteBuild:
             self._index_default_language(config)
             return
         self.cancel()  # a previous `mkdocs serve` build that failed
-        self.awaited = set()
+        _refuse_incomplete_hook(config, self)
         root = Path(config.config_file_path).resolve().parent
         repo = load_repository(root, build_day(config))
         preview = bool(config.get(PREVIEW_KEY)) or self.serving
@@ -293,7 +292,6 @@ class SiteBuild:
         except Exception as error:
             self.cancel()
             raise _failed("writing the pages", error) from error
-        self.awaited.add(page.file.src_uri)
 
     def page_content(self, html: str, page: Any) -> str:
         """Hand a page made from contributor data to the sanitizer (smesa.site.sanitize).
@@ -301,11 +299,6 @@ class SiteBuild:
         It is cleaned on another core while MkDocs converts the next pages; ``on_env``,
         which MkDocs runs before it writes any page, puts the clean HTML in its place.
         """
-        rel = page.file.src_uri
-        if self.pages is not None and self.pages.generates(rel) and rel not in self.awaited:
-            # Only a hook file without on_page_read_source gets here: MkDocs may have read
-            # a page being written.
-            raise PluginError(f"{rel} was read before it was written")
         _refuse_unslugged_headings(page)
         html = wrap_tables(html)
         if not sanitize.is_generated(page.meta):
@@ -466,6 +459,41 @@ def _refuse_unslugged_headings(page: Any) -> None:
         if not slugs.is_slug(item.id):
             raise PluginError(f"{page.file.src_uri}: heading id {item.id!r} is not a slug")
         items.extend(item.children)
+
+
+# The events of the hook file (hooks/smesa_site.py) the build relies on. Without one, a
+# page could be read before it is written (page_read_source), published unsanitised
+# (page_content, env, page_context), left unread for anything active (post_page), or the
+# site left unindexed and unchecked (post_build); a hook file missing one builds nothing.
+HOOK_EVENTS = (
+    "config",
+    "files",
+    "nav",
+    "page_read_source",
+    "page_content",
+    "env",
+    "build_error",
+    "page_context",
+    "post_page",
+    "post_template",
+    "post_build",
+)
+
+
+def _refuse_incomplete_hook(config: Any, build: SiteBuild) -> None:
+    """Stop before anything is written if the hook file holding `build` lacks an event."""
+    for name, module in (config.get("hooks") or {}).items():
+        if any(value is build for value in vars(module).values()):
+            missing = [
+                f"on_{event}"
+                for event in HOOK_EVENTS
+                if not callable(getattr(module, f"on_{event}", None))
+            ]
+            if missing:
+                raise Abort(
+                    f"the site was not built: {name} has no {', '.join(missing)}; "
+                    f"the build needs every event of that file: restore it from git"
+                )
 
 
 def _failed(step: str, error: Exception) -> Abort:

@@ -850,10 +850,6 @@ class PageWriter:
                 return
             time.sleep(0.0005)
 
-    def generates(self, rel: str) -> bool:
-        """True if `rel` (docs-relative) is one of the generated pages."""
-        return self._numbered(rel) is not None
-
     def is_written(self, rel: str) -> bool:
         """True once the generated page `rel` is written (and for any other file)."""
         found = self._numbered(rel)
